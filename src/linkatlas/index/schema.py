@@ -1,0 +1,130 @@
+"""The link index's tables, versioned: each migration is applied once, in order, in a transaction.
+
+Add a migration by appending to ``MIGRATIONS``; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from linkatlas.errors import IndexError_
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate", "schema_version"]
+
+_V1 = """
+CREATE TABLE runs (
+    run_id      BIGINT PRIMARY KEY,
+    kind        VARCHAR NOT NULL,          -- ingest, crawl, import, audit, ...
+    started_at  TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP,
+    status      VARCHAR NOT NULL,          -- running, ok, failed, interrupted
+    args        JSON,
+    counters    JSON
+);
+
+-- One row per input file taken in; a completed row makes re-ingesting the file a no-op.
+CREATE TABLE inputs (
+    input_key    VARCHAR NOT NULL,         -- size + hash of head and tail: same bytes, same key
+    path         VARCHAR NOT NULL,
+    size         BIGINT,
+    run_id       BIGINT,
+    completed_at TIMESTAMP,
+    records      BIGINT,
+    fetches      BIGINT,
+    links        BIGINT
+);
+
+-- One row per fetch (HTTP response) of a page: the observation history is built from these.
+CREATE TABLE fetches (
+    fetch_id        BIGINT NOT NULL,
+    url             VARCHAR NOT NULL,      -- normalized
+    host            VARCHAR NOT NULL,
+    domain          VARCHAR NOT NULL,      -- registrable domain (PSL, private section included)
+    ip              VARCHAR,
+    fetched_at      TIMESTAMP NOT NULL,    -- WARC-Date, UTC
+    status          SMALLINT,
+    content_type    VARCHAR,
+    origin          VARCHAR NOT NULL,      -- warc, wat, crawl, import
+    run_id          BIGINT,
+    record_id       VARCHAR,
+    redirect_to     VARCHAR,
+    title           VARCHAR,
+    lang            VARCHAR,
+    meta_robots     VARCHAR,
+    x_robots_tag    VARCHAR,
+    robots_nofollow BOOLEAN,
+    generator       VARCHAR,
+    analytics_ids   VARCHAR[],
+    canonical       VARCHAR,
+    encoding        VARCHAR,
+    content_length  INTEGER,
+    word_count      INTEGER,
+    text_chars      INTEGER,
+    internal_links  INTEGER,
+    external_links  INTEGER,
+    fingerprint     UBIGINT
+);
+
+-- One row per link element observed in a fetch (several anchors to one target stay separate rows).
+CREATE TABLE links (
+    fetch_id      BIGINT NOT NULL,
+    fetched_at    TIMESTAMP NOT NULL,
+    source_url    VARCHAR NOT NULL,
+    source_host   VARCHAR NOT NULL,
+    source_domain VARCHAR NOT NULL,
+    target_url    VARCHAR NOT NULL,
+    target_host   VARCHAR NOT NULL,
+    target_domain VARCHAR NOT NULL,
+    anchor        VARCHAR,
+    alt           VARCHAR,
+    nofollow      BOOLEAN,
+    ugc           BOOLEAN,
+    sponsored     BOOLEAN,
+    type          VARCHAR NOT NULL,        -- text, image, frame, refresh, redirect, form
+    placement     VARCHAR,                 -- content, nav, header, footer, sidebar, comment; NULL unknown
+    hidden        BOOLEAN,                 -- NULL when the source cannot tell (WAT)
+    context       VARCHAR,
+    ordinal       INTEGER
+);
+"""
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "fetches, links, runs, inputs", _V1),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, path: str) -> int:
+    """Bring the database to ``SCHEMA_VERSION``; returns the version found before."""
+    found = schema_version(con)
+    if found > SCHEMA_VERSION:
+        raise IndexError_(
+            f"{path}: index schema v{found} is newer than this linkatlas (v{SCHEMA_VERSION}) — upgrade linkatlas"
+        )
+    for version, description, sql in MIGRATIONS:
+        if version <= found:
+            continue
+        con.execute("BEGIN TRANSACTION").fetchall()
+        try:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER, description VARCHAR, applied_at TIMESTAMP)"
+            ).fetchall()
+            con.execute(sql).fetchall()
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description]
+            ).fetchall()
+            con.execute("COMMIT").fetchall()
+        except Exception:
+            con.execute("ROLLBACK").fetchall()
+            raise
+    return found

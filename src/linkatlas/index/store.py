@@ -1,0 +1,195 @@
+"""Open the link index (one DuckDB file per workspace) and write to it in Arrow batches.
+
+Writes are idempotent: a fetch is identified by (normalized URL, fetch time), and a batch
+inserts only the fetches the index does not hold yet, with their links, in one transaction.
+A crash or Ctrl-C loses at most the batch in flight; re-running the same input completes it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from linkatlas.errors import IndexError_
+from linkatlas.index.schema import migrate
+
+__all__ = ["Index", "open_index", "default_db_path", "run_sql", "FETCH_SCHEMA", "LINK_SCHEMA"]
+
+FETCH_SCHEMA = pa.schema(
+    [
+        ("fetch_id", pa.int64()),
+        ("url", pa.string()),
+        ("host", pa.string()),
+        ("domain", pa.string()),
+        ("ip", pa.string()),
+        ("fetched_at", pa.timestamp("us")),
+        ("status", pa.int16()),
+        ("content_type", pa.string()),
+        ("origin", pa.string()),
+        ("run_id", pa.int64()),
+        ("record_id", pa.string()),
+        ("redirect_to", pa.string()),
+        ("title", pa.string()),
+        ("lang", pa.string()),
+        ("meta_robots", pa.string()),
+        ("x_robots_tag", pa.string()),
+        ("robots_nofollow", pa.bool_()),
+        ("generator", pa.string()),
+        ("analytics_ids", pa.list_(pa.string())),
+        ("canonical", pa.string()),
+        ("encoding", pa.string()),
+        ("content_length", pa.int32()),
+        ("word_count", pa.int32()),
+        ("text_chars", pa.int32()),
+        ("internal_links", pa.int32()),
+        ("external_links", pa.int32()),
+        ("fingerprint", pa.uint64()),
+    ]
+)
+LINK_SCHEMA = pa.schema(
+    [
+        ("fetch_id", pa.int64()),
+        ("fetched_at", pa.timestamp("us")),
+        ("source_url", pa.string()),
+        ("source_host", pa.string()),
+        ("source_domain", pa.string()),
+        ("target_url", pa.string()),
+        ("target_host", pa.string()),
+        ("target_domain", pa.string()),
+        ("anchor", pa.string()),
+        ("alt", pa.string()),
+        ("nofollow", pa.bool_()),
+        ("ugc", pa.bool_()),
+        ("sponsored", pa.bool_()),
+        ("type", pa.string()),
+        ("placement", pa.string()),
+        ("hidden", pa.bool_()),
+        ("context", pa.string()),
+        ("ordinal", pa.int32()),
+    ]
+)
+_FETCH_COLUMNS = ", ".join(FETCH_SCHEMA.names)
+_LINK_COLUMNS = ", ".join(LINK_SCHEMA.names)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
+    """Execute a statement and consume its result (DuckDB wants every result finished)."""
+    return con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+
+
+def default_db_path(explicit: str | os.PathLike | None = None, environ: dict | None = None) -> Path:
+    """``--db`` if given, else ``$LINKATLAS_DB``, else ``./linkatlas.duckdb``."""
+    if explicit:
+        return Path(explicit)
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("LINKATLAS_DB") or "linkatlas.duckdb")
+
+
+@dataclass
+class BatchResult:
+    fetches: int
+    links: int
+
+
+class Index:
+    """A workspace's link index. Use :func:`open_index` to get one."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def sql(self, sql: str, params=None) -> list[tuple]:
+        return run_sql(self.con, sql, params)
+
+    def next_id(self, table: str, column: str) -> int:
+        return self.sql(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}")[0][0]
+
+    def write_batch(self, fetches: pa.Table, links: pa.Table) -> BatchResult:
+        """Insert the fetches not yet in the index, and their links, atomically."""
+        if fetches.num_rows == 0:
+            return BatchResult(0, 0)
+        con = self.con
+        con.register("batch_fetches", fetches)
+        con.register("batch_links", links)
+        try:
+            run_sql(con, "BEGIN TRANSACTION")
+            bounds = con.execute("SELECT min(fetched_at), max(fetched_at) FROM batch_fetches").fetchone()
+            run_sql(
+                con,
+                """
+                CREATE OR REPLACE TEMP TABLE new_fetch_ids AS
+                SELECT b.fetch_id FROM batch_fetches b
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM fetches f
+                    WHERE f.fetched_at BETWEEN $lo AND $hi
+                      AND f.url = b.url AND f.fetched_at = b.fetched_at)
+                QUALIFY row_number() OVER (PARTITION BY b.url, b.fetched_at ORDER BY b.fetch_id) = 1
+                """,
+                {"lo": bounds[0], "hi": bounds[1]},
+            )
+            new_fetches = con.execute(
+                f"INSERT INTO fetches ({_FETCH_COLUMNS}) SELECT {_FETCH_COLUMNS} FROM batch_fetches "
+                "WHERE fetch_id IN (SELECT fetch_id FROM new_fetch_ids)"
+            ).fetchone()[0]
+            new_links = con.execute(
+                f"INSERT INTO links ({_LINK_COLUMNS}) SELECT {_LINK_COLUMNS} FROM batch_links "
+                "WHERE fetch_id IN (SELECT fetch_id FROM new_fetch_ids)"
+            ).fetchone()[0]
+            run_sql(con, "COMMIT")
+        except BaseException:
+            try:
+                run_sql(con, "ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise
+        finally:
+            con.unregister("batch_fetches")
+            con.unregister("batch_links")
+        return BatchResult(new_fetches, new_links)
+
+    def stats(self) -> dict:
+        """Row counts and crawl range: what the workspace holds."""
+        fetches, pages, first, last = self.con.execute(
+            "SELECT count(*), count(DISTINCT url), min(fetched_at), max(fetched_at) FROM fetches"
+        ).fetchone()
+        links, domains = self.con.execute(
+            "SELECT count(*), count(DISTINCT source_domain) FROM links"
+        ).fetchone()
+        return {
+            "db": str(self.path),
+            "fetches": fetches,
+            "pages": pages,
+            "links": links,
+            "source_domains": domains,
+            "first_fetch": first.isoformat() if first else None,
+            "last_fetch": last.isoformat() if last else None,
+        }
+
+
+def open_index(path: str | os.PathLike | None = None, *, read_only: bool = False) -> Index:
+    """Open (creating and migrating if needed) the index at ``path`` (see :func:`default_db_path`)."""
+    db_path = default_db_path(path)
+    if read_only and not db_path.exists():
+        raise IndexError_(f"{db_path}: no linkatlas index here — run `linkatlas ingest` first or pass --db")
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as error:
+        raise IndexError_(f"{db_path}: cannot open the index ({error}) — is another linkatlas writing to it?") from None
+    except duckdb.Error as error:
+        raise IndexError_(f"{db_path}: not a DuckDB database ({error}) — pass --db with another path") from None
+    if not read_only:
+        migrate(con, str(db_path))
+    return Index(con, db_path)

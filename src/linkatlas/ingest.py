@@ -1,0 +1,325 @@
+"""Ingestion: WARC / ARC / WAT files → captures → pages and links → the index, in batches.
+
+Every response becomes a fetch (its status matters: a 404 later makes backlinks broken);
+2xx HTML is parsed for links; 3xx with Location becomes a redirect link; WAT records bring
+their links ready-made. Files already taken in whole (same size and content hash) are
+skipped; a file interrupted half-way is re-read and only the missing fetches are added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from linkatlas.errors import InputError, LinkatlasError, UsageError
+from linkatlas.extract.domains import domain_of
+from linkatlas.extract.html import Page, add_links, extract_page, make_link
+from linkatlas.extract.urls import normalize_url, resolve_url, url_host
+from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA, Index
+from linkatlas.sources.counters import RunStats
+from linkatlas.sources.warc import ARCHIVE_SUFFIXES, Capture, iter_captures
+from linkatlas.sources.wat import page_from_wat
+
+__all__ = ["ingest", "IngestSummary", "expand_paths"]
+
+BATCH_PAGES = 2000
+BATCH_LINKS = 250_000
+
+
+@dataclass
+class IngestSummary:
+    run_id: int
+    status: str = "running"
+    files: int = 0
+    files_already_ingested: int = 0
+    records: int = 0
+    pages: int = 0
+    fetches: int = 0
+    links: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    counters: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {key: getattr(self, key) for key in self.__dataclass_fields__}
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files as given, and the archive files inside folders (recursively, sorted)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(ARCHIVE_SUFFIXES))
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return found
+
+
+def input_key(path: Path) -> str:
+    """Size plus a hash of the first MiB and last 64 KiB: the same file gets the same key."""
+    size = path.stat().st_size
+    digest = hashlib.sha1(str(size).encode())
+    with open(path, "rb") as handle:
+        digest.update(handle.read(1 << 20))
+        if size > (1 << 20):
+            handle.seek(max(size - (1 << 16), 1 << 20))
+            digest.update(handle.read())
+    return f"{size}:{digest.hexdigest()}"
+
+
+_SOURCE_COLUMNS = (
+    ("fetch_id", "fetch_id"), ("fetched_at", "fetched_at"), ("source_url", "url"),
+    ("source_host", "host"), ("source_domain", "domain"),
+)
+
+
+class _Batch:
+    """Column lists for one Arrow batch of fetches and links."""
+
+    def __init__(self) -> None:
+        self.fetches: dict[str, list] = {name: [] for name in FETCH_SCHEMA.names}
+        self.links: dict[str, list] = {name: [] for name in LINK_SCHEMA.names}
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return len(self.fetches["fetch_id"]), len(self.links["fetch_id"])
+
+    def add(self, fetch: dict, page: Page | None) -> None:
+        for name, column in self.fetches.items():
+            column.append(fetch.get(name))
+        if page is None or not page.links:
+            return
+        links = self.links
+        count = len(page.links)
+        for name, key in _SOURCE_COLUMNS:
+            links[name].extend([fetch[key]] * count)
+        for link in page.links:
+            links["target_url"].append(link.target_url)
+            links["target_host"].append(link.target_host)
+            links["target_domain"].append(link.target_domain)
+            links["anchor"].append(link.anchor)
+            links["alt"].append(link.alt)
+            links["nofollow"].append(link.nofollow)
+            links["ugc"].append(link.ugc)
+            links["sponsored"].append(link.sponsored)
+            links["type"].append(link.type)
+            links["placement"].append(link.placement)
+            links["hidden"].append(link.hidden)
+            links["context"].append(link.context)
+            links["ordinal"].append(link.ordinal)
+
+    def tables(self) -> tuple[pa.Table, pa.Table]:
+        return (
+            pa.Table.from_pydict(self.fetches, schema=FETCH_SCHEMA),
+            pa.Table.from_pydict(self.links, schema=LINK_SCHEMA),
+        )
+
+
+class _Ingestor:
+    def __init__(self, index: Index, *, keep_internal: bool, run_id: int, progress, stats: RunStats,
+                 batch_pages: int = BATCH_PAGES) -> None:
+        self.index = index
+        self.keep_internal = keep_internal
+        self.run_id = run_id
+        self.progress = progress
+        self.stats = stats
+        self.batch_pages = batch_pages
+        self.next_fetch_id = index.next_id("fetches", "fetch_id")
+        self.summary = IngestSummary(run_id=run_id)
+
+    def page_for(self, capture: Capture, url: str, host: str) -> Page | None:
+        status = capture.status or 0
+        if capture.wat is not None and 200 <= status < 300:
+            return page_from_wat(capture.wat, url, x_robots_tag=capture.x_robots_tag, keep_internal=self.keep_internal)
+        if capture.body is not None:
+            self.summary.pages += 1
+            return extract_page(capture.body, url, content_type=capture.content_type,
+                                x_robots_tag=capture.x_robots_tag, keep_internal=self.keep_internal)
+        if 300 <= status < 400 and capture.location:
+            target = resolve_url(capture.location, url)
+            if target is None:
+                self.stats.count("ingest/redirect/bad_location")
+                return None
+            page = Page(url=url, encoding=None, word_count=None, text_chars=None)
+            redirect = make_link(target, domain_of(host), type="redirect", placement=None, hidden=False, context=None)
+            add_links(page, [redirect], self.keep_internal)
+            page.base_url = target
+            return page
+        return None
+
+    def fetch_row(self, capture: Capture, url: str, host: str, page: Page | None) -> dict:
+        row = {
+            "fetch_id": self.next_fetch_id,
+            "url": url,
+            "host": host,
+            "domain": domain_of(host),
+            "ip": capture.ip,
+            "fetched_at": capture.fetched_at,
+            "status": capture.status,
+            "content_type": (capture.content_type or "")[:200] or None,
+            "origin": capture.origin,
+            "run_id": self.run_id,
+            "record_id": capture.record_id,
+            "x_robots_tag": (capture.x_robots_tag or "")[:200] or None,
+            "content_length": capture.content_length,
+        }
+        self.next_fetch_id += 1
+        if page is not None:
+            if capture.status is not None and 300 <= capture.status < 400:
+                row["redirect_to"] = page.base_url
+            else:
+                row.update(
+                    title=page.title, lang=page.lang, meta_robots=page.meta_robots,
+                    robots_nofollow=page.robots_nofollow, generator=page.generator,
+                    analytics_ids=list(page.analytics_ids), canonical=page.canonical, encoding=page.encoding,
+                    word_count=page.word_count, text_chars=page.text_chars, fingerprint=page.fingerprint,
+                )
+            row["internal_links"] = page.internal_links
+            row["external_links"] = page.external_links
+        return row
+
+    def rows(self, path: Path) -> Iterator[tuple[dict, Page | None, int]]:
+        for capture in iter_captures(path, self.stats):
+            url = normalize_url(capture.url)
+            if url is None:
+                self.stats.count("skipped")
+                self.stats.count("ingest/bad_url")
+                continue
+            host = url_host(url)
+            try:
+                page = self.page_for(capture, url, host)
+            except Exception as error:  # a hostile page must not stop the ingest
+                self.stats.problem(
+                    "ingest/page/extract_failed",
+                    f"{path}: {url}: could not extract links ({type(error).__name__}: {error}); page skipped",
+                )
+                continue
+            yield self.fetch_row(capture, url, host, page), page, capture.offset
+
+    def flush(self, batch: _Batch) -> None:
+        fetches, links = batch.tables()
+        result = self.index.write_batch(fetches, links)
+        self.summary.fetches += result.fetches
+        self.summary.links += result.links
+        self.summary.duplicates += fetches.num_rows - result.fetches
+
+    def ingest_file(self, path: Path) -> None:
+        key = input_key(path)
+        done = self.index.sql(
+            "SELECT count(*) FROM inputs WHERE input_key = ? AND completed_at IS NOT NULL", [key]
+        )[0][0]
+        if done:
+            self.summary.files_already_ingested += 1
+            if self.progress is not None:
+                self.progress.update(path.stat().st_size)
+            return
+        before = (self.summary.fetches, self.summary.links, self.stats.counters["records"])
+        batch = _Batch()
+        reported = 0
+        for fetch, page, offset in self.rows(path):
+            batch.add(fetch, page)
+            pages, links = batch.size
+            if pages >= self.batch_pages or links >= BATCH_LINKS:
+                self.flush(batch)
+                batch = _Batch()
+            if self.progress is not None and offset > reported:
+                self.progress.update(offset - reported)
+                reported = offset
+        self.flush(batch)
+        if self.progress is not None:
+            self.progress.update(max(path.stat().st_size - reported, 0))
+        self.index.sql(
+            "INSERT INTO inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?)",
+            [key, str(path), path.stat().st_size, self.run_id,
+             self.stats.counters["records"] - before[2], self.summary.fetches - before[0],
+             self.summary.links - before[1]],
+        )
+
+
+def _progress_bar(total: int, enabled: bool | None):
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="ingest", file=sys.stderr)
+
+
+def _start_run(index: Index, kind: str, args: dict) -> int:
+    run_id = index.next_id("runs", "run_id")
+    index.sql(
+        "INSERT INTO runs VALUES (?, ?, now()::TIMESTAMP, NULL, 'running', ?, NULL)",
+        [run_id, kind, json.dumps(args)],
+    )
+    return run_id
+
+
+def _finish_run(index: Index, run_id: int, status: str, counters: dict) -> None:
+    index.sql(
+        "UPDATE runs SET finished_at = now()::TIMESTAMP, status = ?, counters = ? WHERE run_id = ?",
+        [status, json.dumps(counters), run_id],
+    )
+
+
+def ingest(
+    index: Index,
+    paths: Iterable[str | os.PathLike],
+    *,
+    keep_internal: bool = False,
+    progress: bool | None = None,
+    batch_pages: int = BATCH_PAGES,
+) -> IngestSummary:
+    """Take WARC/ARC/WAT files and folders into ``index``; never raises for bad records or files."""
+    started = time.monotonic()
+    files = expand_paths(paths)
+    stats = RunStats()
+    run_id = _start_run(index, "ingest", {"paths": [str(p) for p in files], "keep_internal": keep_internal})
+    bar = _progress_bar(sum(p.stat().st_size for p in files), progress)
+    ingestor = _Ingestor(index, keep_internal=keep_internal, run_id=run_id, progress=bar, stats=stats,
+                         batch_pages=batch_pages)
+    summary = ingestor.summary
+    status = "failed"
+    try:
+        for path in files:
+            summary.files += 1
+            try:
+                ingestor.ingest_file(path)
+            except InputError as error:
+                stats.problem("ingest/file/unreadable", str(error))
+        status = "failed" if stats.failed else "ok"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        summary.status = status
+        summary.records = stats.counters["records"]
+        summary.skipped = stats.counters["skipped"]
+        summary.errors = stats.counters["errors"]
+        summary.problems = list(stats.problems)
+        summary.counters = {k: v for k, v in sorted(stats.counters.items())}
+        summary.seconds = round(time.monotonic() - started, 3)
+        try:
+            _finish_run(index, run_id, status, summary.as_dict())
+        except LinkatlasError:
+            pass
+    return summary
+

@@ -1,0 +1,106 @@
+"""Common Crawl WAT metadata → the same Page/Link model the HTML extractor produces.
+
+WAT ``Links`` hold URLs and text as written in the HTML (entities not decoded, not resolved),
+with a ``path`` such as ``A@/href``. What a WAT cannot tell stays unknown (None): placement,
+hidden, context, word count, fingerprint. An ``A@/href`` without text right after an
+``IMG@/src`` is the image link that wraps it (Common Crawl lists the image first): its anchor
+is the image's alt, as for links we extract ourselves.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from linkatlas.extract.domains import domain_of
+from linkatlas.extract.html import MAX_ANCHOR, Link, Page, add_links, make_link, rel_flags
+from linkatlas.extract.urls import resolve_url, url_host
+
+__all__ = ["page_from_wat"]
+
+_TYPES = {"A@/href": "text", "AREA@/href": "image", "IFRAME@/src": "frame", "FRAME@/src": "frame", "FORM@/action": "form"}
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
+_ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        return ""
+    return " ".join(html.unescape(value).split())[:MAX_ANCHOR]
+
+
+def _head(meta: dict, page: Page) -> list[tuple[str, str]]:
+    """Fill page facts from the WAT Head; return (href, type) of meta refresh targets."""
+    head = meta.get("Head") or {}
+    page.title = _text(head.get("Title")) or None
+    base = head.get("Base")
+    if isinstance(base, str) and base:
+        page.base_url = resolve_url(html.unescape(base), page.url)
+    refreshes: list[tuple[str, str]] = []
+    robots: list[str] = []
+    for entry in head.get("Metas") or []:
+        if not isinstance(entry, dict):
+            continue
+        name = str(entry.get("name") or "").lower()
+        content = str(entry.get("content") or "")
+        if name in ("robots", "googlebot"):
+            robots.append(_text(content))
+        elif name == "generator" and page.generator is None:
+            page.generator = _text(content) or None
+        elif str(entry.get("http-equiv") or "").lower() == "refresh":
+            match = _REFRESH_URL.search(content)
+            if match:
+                refreshes.append((match.group(1).strip(), "refresh"))
+    for entry in head.get("Link") or []:
+        if isinstance(entry, dict) and str(entry.get("rel") or "").lower() == "canonical" and entry.get("url"):
+            page.canonical = resolve_url(html.unescape(str(entry["url"])), page.base_url or page.url)
+    page.meta_robots = ", ".join(robots) or None
+    return refreshes
+
+
+def page_from_wat(meta: dict | None, url: str, *, x_robots_tag: str | None = None, keep_internal: bool = False) -> Page:
+    """The links and facts of one page from its WAT ``HTML-Metadata`` object."""
+    page = Page(url=url, encoding=None, word_count=None, text_chars=None, fingerprint=None)
+    meta = meta if isinstance(meta, dict) else {}
+    refreshes = _head(meta, page)
+    page.robots_nofollow = bool(
+        _ROBOTS_NOFOLLOW.search(page.meta_robots or "") or _ROBOTS_NOFOLLOW.search(x_robots_tag or "")
+    )
+    source_domain = domain_of(url_host(url))
+    base = page.base_url or url
+    links: list[Link] = []
+    previous_alt: str | None = None
+    for entry in meta.get("Links") or []:
+        if not isinstance(entry, dict):
+            continue
+        path = entry.get("path")
+        if path == "IMG@/src":
+            previous_alt = _text(entry.get("alt"))
+            continue
+        link_type = _TYPES.get(path)
+        raw = entry.get("url")
+        image_alt, previous_alt = previous_alt, None
+        if link_type is None or not isinstance(raw, str):
+            continue
+        target = resolve_url(html.unescape(raw), base)
+        if target is None:
+            continue
+        nofollow, ugc, sponsored = rel_flags(entry.get("rel") if isinstance(entry.get("rel"), str) else None)
+        link = make_link(target, source_domain, nofollow=nofollow, ugc=ugc, sponsored=sponsored,
+                         type=link_type, placement=None, hidden=None, context=None)
+        if link_type == "text":
+            link.anchor = _text(entry.get("text"))
+            if image_alt is not None:
+                link.alt = image_alt
+                if not link.anchor:
+                    link.type = "image"
+                    link.anchor = image_alt
+        elif link_type == "image":
+            link.anchor = link.alt = _text(entry.get("alt"))
+        links.append(link)
+    for href, link_type in refreshes:
+        target = resolve_url(html.unescape(href), base)
+        if target:
+            links.append(make_link(target, source_domain, type=link_type, placement=None, hidden=None, context=None))
+    add_links(page, links, keep_internal)
+    return page
