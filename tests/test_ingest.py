@@ -1,0 +1,180 @@
+"""Ingestion into a real DuckDB file: counts, idempotency, crashes and Ctrl-C."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+
+from conftest import WARC_DATA
+from linkatlas.index.store import open_index
+from linkatlas.ingest import ingest
+from linkatlas.sources.counters import RunStats
+from linkatlas.sources.warc import iter_captures
+
+FIXTURES = [
+    "warcfile.warc.gz", "whirlwind.warc.gz", "example.warc.gz", "example-iana.org-chunked.warc",
+    "example.arc.gz", "clueweb-quirk.warc.gz",
+]
+
+
+def captures_in(name):
+    return list(iter_captures(WARC_DATA / name, RunStats()))
+
+
+def table(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_every_response_becomes_a_fetch_with_its_status_date_and_ip(db_path):
+    with open_index(db_path) as index:
+        summary = ingest(index, [WARC_DATA / "warcfile.warc.gz"])
+    expected = {(c.fetched_at, c.status, c.ip) for c in captures_in("warcfile.warc.gz")}
+    rows = table(db_path, "SELECT fetched_at, status, ip FROM fetches")
+    assert set(rows) == expected and len(rows) == 16
+    assert summary.fetches == 16 and summary.errors == 0 and summary.status == "ok"
+
+
+def test_links_are_external_and_agree_with_page_counts(db_path):
+    with open_index(db_path) as index:
+        ingest(index, [WARC_DATA / name for name in FIXTURES])
+    assert table(db_path, "SELECT count(*) FROM links WHERE source_domain = target_domain") == [(0,)]
+    mismatched = table(
+        db_path,
+        """SELECT f.url FROM fetches f LEFT JOIN (SELECT fetch_id, count(*) n FROM links GROUP BY 1) l
+           USING (fetch_id) WHERE coalesce(l.n, 0) <> coalesce(f.external_links, 0)""",
+    )
+    assert mismatched == []
+    # example.com's page links to iana.org once ("More information...")
+    assert table(
+        db_path, "SELECT DISTINCT target_domain, type, anchor FROM links WHERE source_url = 'http://example.com/'"
+    ) == [("iana.org", "text", "More information...")]
+
+
+def test_keep_internal_stores_internal_links_too(db_path):
+    with open_index(db_path) as index:
+        ingest(index, [WARC_DATA / "whirlwind.warc.gz"], keep_internal=True)
+    internal, external, counted_internal, counted_external = table(
+        db_path,
+        """SELECT count(*) FILTER (WHERE source_domain = target_domain),
+                  count(*) FILTER (WHERE source_domain <> target_domain),
+                  (SELECT internal_links FROM fetches), (SELECT external_links FROM fetches)
+           FROM links""",
+    )[0]
+    assert internal == counted_internal > 100  # a Wikipedia article links mostly to itself
+    assert external == counted_external > 0
+
+
+def test_reingesting_adds_nothing_even_from_another_path(db_path, tmp_path):
+    files = [WARC_DATA / name for name in FIXTURES]
+    with open_index(db_path) as index:
+        first = ingest(index, files)
+        again = ingest(index, files)
+        copy = tmp_path / "copy.warc.gz"
+        shutil.copy(WARC_DATA / "warcfile.warc.gz", copy)
+        copied = ingest(index, [copy])
+        # forget which files were done: the per-fetch check still adds nothing
+        index.sql("DELETE FROM inputs")
+        forced = ingest(index, files)
+    assert first.fetches > 0 and first.links > 0
+    assert (again.fetches, again.links, again.files_already_ingested) == (0, 0, len(files))
+    assert (copied.fetches, copied.files_already_ingested) == (0, 1)
+    assert (forced.fetches, forced.links, forced.duplicates) == (0, 0, first.fetches)
+    assert table(db_path, "SELECT count(*) FROM fetches") == [(first.fetches,)]
+    assert table(db_path, "SELECT count(*) FROM links") == [(first.links,)]
+
+
+def test_bad_file_is_counted_named_and_others_still_ingested(db_path, tmp_path):
+    bad = tmp_path / "bad.warc"
+    bad.write_bytes(b"this is not a WARC file")
+    with open_index(db_path) as index:
+        summary = ingest(index, [bad, WARC_DATA / "example.warc.gz"])
+    assert summary.errors == 1 and summary.status == "failed"
+    assert str(bad) in summary.problems[0]
+    assert summary.fetches == 1
+    assert table(db_path, "SELECT status FROM runs") == [("failed",)]
+
+
+_CRASHING_INGEST = textwrap.dedent(
+    """
+    import os, signal, sys
+    from linkatlas.index import store
+    from linkatlas.index.store import open_index
+    from linkatlas.ingest import ingest
+
+    db, archive, fail_at, how = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    commits = 0
+    real_run_sql = store.run_sql
+
+    def run_sql(con, sql, params=None):
+        global commits
+        if sql == "COMMIT":
+            commits += 1
+            if commits == fail_at:   # die inside the transaction of this batch
+                os.kill(os.getpid(), signal.SIGKILL if how == "kill" else signal.SIGINT)
+        return real_run_sql(con, sql, params)
+
+    store.run_sql = run_sql
+    if how == "kill":
+        with open_index(db) as index:
+            ingest(index, [archive], batch_pages=3)
+    else:
+        from linkatlas.cli.main import main
+        main(["ingest", "--db", db, "--batch-pages", "3", "--format", "json", archive])
+    """
+)
+
+
+def run_crashing(db, archive, fail_at, how):
+    return subprocess.run(
+        [sys.executable, "-c", _CRASHING_INGEST, str(db), str(archive), str(fail_at), how],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def content(db):
+    fetches = table(db, "SELECT url, fetched_at, status, ip, title, external_links FROM fetches ORDER BY ALL")
+    links = table(
+        db, "SELECT source_url, fetched_at, target_url, anchor, type, placement, nofollow FROM links ORDER BY ALL"
+    )
+    return fetches, links
+
+
+def test_killed_ingest_leaves_whole_batches_and_rerun_completes_it(tmp_path):
+    archive = WARC_DATA / "warcfile.warc.gz"
+    crashed, clean = tmp_path / "crashed.duckdb", tmp_path / "clean.duckdb"
+    result = run_crashing(crashed, archive, fail_at=3, how="kill")
+    assert result.returncode == -9
+    # two batches of three pages were committed; the third died before its COMMIT
+    assert table(crashed, "SELECT count(*) FROM fetches") == [(6,)]
+    assert table(crashed, "SELECT count(*) FROM inputs") == [(0,)]
+    orphans = table(crashed, "SELECT count(*) FROM links WHERE fetch_id NOT IN (SELECT fetch_id FROM fetches)")
+    assert orphans == [(0,)]
+    with open_index(crashed) as index:
+        resumed = ingest(index, [archive])
+    with open_index(clean) as index:
+        ingest(index, [archive])
+    assert resumed.duplicates == 6 and resumed.fetches == 10
+    assert content(crashed) == content(clean)
+
+
+def test_ctrl_c_exits_130_consistent_and_rerun_completes(tmp_path):
+    archive = WARC_DATA / "warcfile.warc.gz"
+    interrupted, clean = tmp_path / "interrupted.duckdb", tmp_path / "clean.duckdb"
+    result = run_crashing(interrupted, archive, fail_at=2, how="int")
+    assert result.returncode == 130, result.stderr
+    assert "run the same command again" in result.stderr
+    assert table(interrupted, "SELECT count(*) FROM fetches") == [(3,)]
+    assert table(interrupted, "SELECT status FROM runs") == [("interrupted",)]
+    with open_index(interrupted) as index:
+        ingest(index, [archive])
+    with open_index(clean) as index:
+        ingest(index, [archive])
+    assert content(interrupted) == content(clean)
