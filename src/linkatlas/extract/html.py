@@ -15,6 +15,7 @@ One pass of CSS queries per page, no per-link tree walks:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -38,12 +39,13 @@ MAX_LINKS_PER_PAGE = 20_000
 _LINK_SELECTOR = "a[href], area[href], iframe[src], frame[src], form[action]"
 _CONTAINER_SELECTOR = ", ".join(
     [
-        "header", "footer", "nav", "aside", "[role]",
-        "[class*=head]", "[id*=head]", "[class*=foot]", "[id*=foot]", "[id*=colophon]",
+        "header", "footer", "nav", "aside",
+        "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=complementary]", "[role=comment]",
+        "[class*=header]", "[id*=header]", "[class*=footer]", "[id*=footer]", "[id*=colophon]",
         "[class*=nav]", "[id*=nav]", "[class*=menu]", "[id*=menu]", "[class*=breadcrumb]",
-        "[class*=side]", "[id*=side]", "[class*=widget]", "[id*=widget]", "[id*=secondary]",
+        "[class*=sidebar]", "[id*=sidebar]", "[class*=widget]", "[id*=widget]", "[id=secondary]",
         "[class*=blogroll]", "[class*=comment]", "[id*=comment]", "[class*=reply]", "[id*=reply]",
-        "[id*=disqus]", "[class*=signature]", "[class*=masthead]", "[id*=masthead]",
+        "[id*=disqus]", "[class*=signature]", "[class*=masthead]", "[id*=masthead]", "[class*=topbar]",
     ]
 )
 _HIDDEN_SELECTOR = "[hidden], [style*=none], [style*=hidden], [style*=font-size], [style*=FONT-SIZE]"
@@ -72,8 +74,11 @@ _NEVER_CONTAINERS = {"html", "body", "head", "main", "article", "-document"}
 _SECTIONING = {"article", "main", "section", "aside", "nav"}
 _INLINE = {"span", "b", "strong", "em", "i", "u", "font", "small", "mark", "abbr", "cite", "sup", "sub", "a", "label"}
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
-_ANALYTICS = re.compile(
-    rb"\b(UA-\d{4,10}-\d{1,4}|GTM-[A-Z0-9]{4,9}|ca-pub-\d{10,20}|G-[A-Z0-9]{6,12})\b"
+_ANALYTICS = (  # (literal, pattern starting with it): a literal prefix lets `re` scan fast
+    (b"UA-", re.compile(rb"UA-\d{4,10}-\d{1,4}(?![\w-])")),
+    (b"GTM-", re.compile(rb"GTM-[A-Z0-9]{4,9}(?![\w-])")),
+    (b"ca-pub-", re.compile(rb"ca-pub-\d{10,20}(?!\w)")),
+    (b"G-", re.compile(rb"G-[A-Z0-9]{6,12}(?![\w-])")),
 )
 _ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
 
@@ -155,23 +160,31 @@ def _container_category(node) -> str | None:
     if tag in _NEVER_CONTAINERS:
         return None
     attrs = node.attributes
-    role = (attrs.get("role") or "").strip().lower()
-    if role in _ROLE_CATEGORY:
-        return _ROLE_CATEGORY[role]
+    category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
+    if category is None:
+        return None
     if tag in _TAG_CATEGORY:
-        category = _TAG_CATEGORY[tag]
         if category in ("header", "footer") and _inside_sectioning(node):
             return None  # an article's own header/footer is part of the content
         return category
-    parts = set(_NAME_PARTS.findall(f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()))
-    if not parts:
-        return None
+    if node.css_first("main, article, [role=main]") is not None:
+        return None  # a page wrapper named "main-nav-wrapper" is not a menu
+    return category
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_category(tag: str, role: str | None, classes: str | None, element_id: str | None) -> str | None:
+    """The placement a container's tag, role, class and id name, or None."""
+    role = (role or "").strip().lower()
+    if role in _ROLE_CATEGORY:
+        return _ROLE_CATEGORY[role]
+    if tag in _TAG_CATEGORY:
+        return _TAG_CATEGORY[tag]
+    parts = set(_NAME_PARTS.findall(f"{classes or ''} {element_id or ''}".lower()))
     for category, names in _CATEGORY_PARTS:
         if parts & names:
             if category in ("header", "footer") and parts & _CONTENT_PARTS:
                 return None  # "entry-header", "post-footer": part of the article
-            if node.css_first("main, article, [role=main]") is not None:
-                return None  # a page wrapper named "main-nav-wrapper" is not a menu
             return category
     return None
 
@@ -356,9 +369,13 @@ def _head_facts(tree: LexborHTMLParser, page: Page, extraction: _Extraction, x_r
 
 def analytics_ids(body: bytes) -> tuple[str, ...]:
     """Google Analytics (UA-, G-), Tag Manager (GTM-) and AdSense (ca-pub-) ids in a page."""
-    found = {match.decode() for match in _ANALYTICS.findall(body)}
-    if b"gtag" not in body and b"googletagmanager" not in body:
-        found = {value for value in found if not value.startswith("G-")}
+    found: set[str] = set()
+    has_gtag = b"gtag" in body or b"googletagmanager" in body
+    for literal, pattern in _ANALYTICS:
+        if literal == b"G-" and not has_gtag:
+            continue
+        if literal in body:
+            found.update(match.decode() for match in pattern.findall(body))
     return tuple(sorted(found))
 
 
@@ -403,7 +420,7 @@ def extract_page(
     extraction = _Extraction(tree, page, keep_internal)
     refresh_links = _head_facts(tree, page, extraction, x_robots_tag)
     page.analytics_ids = analytics_ids(body)
-    add_links(page, extraction.links() + refresh_links, keep_internal)
+    add_links(page, refresh_links + extraction.links(), keep_internal)  # <head> comes first
     words = tokens(_main_text(tree, extraction.boilerplate))
     page.word_count = len(words)
     page.text_chars = sum(map(len, words))
