@@ -90,11 +90,9 @@ def page_from_wat(meta: dict | None, url: str, *, x_robots_tag: str | None = Non
                          type=link_type, placement=None, hidden=None, context=None)
         if link_type == "text":
             link.anchor = _text(entry.get("text"))
-            if image_alt is not None:
-                link.alt = image_alt
-                if not link.anchor:
-                    link.type = "image"
-                    link.anchor = image_alt
+            if image_alt is not None and not link.anchor:
+                link.type = "image"
+                link.anchor = link.alt = image_alt
         elif link_type == "image":
             link.anchor = link.alt = _text(entry.get("alt"))
         links.append(link)
