@@ -82,8 +82,8 @@ def run_demo(out_dir: str = "linkatlas-demo", db: str | None = None, seed: int =
     with open_index(workspace) as index:
         summary = ingest(index, [warc_dir], progress=None)
         params = {"target": target}
-        referring = index.con.execute(_REFERRING_DOMAINS, params).fetch_arrow_table().to_pylist()
-        mix = index.con.execute(_LINK_MIX, params).fetch_arrow_table().to_pylist()
+        referring = index.rows(_REFERRING_DOMAINS, params)
+        mix = index.rows(_LINK_MIX, params)
         stats = index.stats()
     return DemoReport(
         workspace=str(workspace), warc_dir=str(warc_dir), target=target, ingest=summary.as_dict(),

@@ -114,6 +114,12 @@ class Index:
     def sql(self, sql: str, params=None) -> list[tuple]:
         return run_sql(self.con, sql, params)
 
+    def rows(self, sql: str, params=None) -> list[dict]:
+        """Query results as dicts (column name → value)."""
+        cursor = self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
     def next_id(self, table: str, column: str) -> int:
         return self.sql(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}")[0][0]
 
