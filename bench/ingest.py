@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Ingestion speed: linkatlas vs warcio + BeautifulSoup, side by side, one core each.
+
+    .venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/ingest.py [--scale 8] [--quick]
+
+Inputs: the 181 real article pages of ../shared/data/article-extraction-benchmark-html/
+(wrapped into a WARC), and the generated sample web at two sizes (to show memory stays flat).
+Each run is a fresh subprocess pinned to one CPU; peak memory is its maximum RSS.
+
+- linkatlas: `linkatlas.ingest.ingest` end to end — FastWARC read, HTTP decoding, lexbor
+  parse, link extraction (anchor, rel, type, placement, hidden, context), page facts, simhash,
+  and the Arrow/DuckDB write of fetches and links.
+- baseline: warcio's ArchiveIterator + BeautifulSoup (lxml parser) finding every <a href>,
+  resolving it with urljoin, its anchor text, rel flags and external/internal split, kept in
+  a Python list (no placement, hidden, context, page facts, and nothing stored — so the
+  comparison flatters the baseline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = ROOT.parent / "shared" / "data" / "article-extraction-benchmark-html"
+
+
+def pin_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def html_bytes(folder: Path) -> tuple[int, int]:
+    """(HTML payload bytes of 2xx HTML responses, number of such responses) in a WARC folder."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    total = pages = 0
+    for path in sorted(folder.glob("*.warc*")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle, record_types=WarcRecordType.response, parse_http=True):
+                status = record.http_headers.status_code or 0
+                if 200 <= status < 300 and "html" in (record.http_content_type or ""):
+                    total += len(record.reader.read())
+                    pages += 1
+    return total, pages
+
+
+# --- the two pipelines, each run in its own pinned subprocess -------------------------------
+
+def run_linkatlas(folder: str) -> dict:
+    from linkatlas.index.store import open_index
+    from linkatlas.ingest import ingest
+
+    db = Path(tempfile.mkdtemp()) / "bench.duckdb"
+    with open_index(db) as index:
+        index.sql("SET threads = 1")
+        started = time.perf_counter()
+        summary = ingest(index, [folder], progress=False)
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "links": summary.links, "pages": summary.pages, "errors": summary.errors,
+            "db_mb": db.stat().st_size / 1e6}
+
+
+def run_baseline(folder: str) -> dict:
+    from urllib.parse import urljoin, urlsplit
+
+    from bs4 import BeautifulSoup
+    from warcio.archiveiterator import ArchiveIterator
+
+    rows = []
+    pages = 0
+    started = time.perf_counter()
+    for path in sorted(Path(folder).glob("*.warc*")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                status = int(record.http_headers.get_statuscode() or 0)
+                if not (200 <= status < 300 and "html" in (record.http_headers.get_header("Content-Type") or "")):
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                soup = BeautifulSoup(record.content_stream().read(), "lxml")
+                pages += 1
+                base = soup.find("base", href=True)
+                base_url = urljoin(url, base["href"]) if base else url
+                source_host = urlsplit(url).hostname or ""
+                for anchor in soup.find_all("a", href=True):
+                    target = urljoin(base_url, anchor["href"].strip())
+                    rel = {token.lower() for token in (anchor.get("rel") or [])}
+                    host = urlsplit(target).hostname or ""
+                    if host == source_host:
+                        continue
+                    rows.append((url, target, " ".join(anchor.get_text().split()), "nofollow" in rel,
+                                 "ugc" in rel, "sponsored" in rel))
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "links": len(rows), "pages": pages}
+
+
+def child(kind: str, folder: str) -> None:
+    pin_one_core()
+    result = run_linkatlas(folder) if kind == "linkatlas" else run_baseline(folder)
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+
+
+def measure(kind: str, folder: Path) -> dict:
+    output = subprocess.run([sys.executable, __file__, "--child", kind, str(folder)], capture_output=True,
+                            text=True, check=True)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+def articles_warc(folder: Path) -> Path:
+    from linkatlas.sources.warcwriter import WarcWriter
+
+    urls = {row["id"]: row["url"] for row in csv.DictReader(open(ARTICLES / "urls.tsv"), delimiter="\t")}
+    folder.mkdir(parents=True, exist_ok=True)
+    when = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with WarcWriter(folder / "articles.warc.gz") as writer:
+        for path in sorted((ARTICLES / "html").glob("*.html.gz")):
+            key = path.name.split(".")[0]
+            body = gzip.decompress(path.read_bytes())
+            writer.write_response(urls.get(key, f"https://example.org/{key}"), when, ip="192.0.2.1", status=200,
+                                  reason="OK", headers=[("Content-Type", "text/html; charset=utf-8")], body=body)
+    return folder
+
+
+def generated_warc(folder: Path, scale: float) -> Path:
+    code = ("import sys; from linkatlas.sample import generate, write_warcs; "
+            "write_warcs(generate(7, scale=float(sys.argv[1])), sys.argv[2])")
+    subprocess.run([sys.executable, "-c", code, str(scale), str(folder)], check=True)
+    return folder
+
+
+def report(name: str, folder: Path, with_baseline: bool) -> None:
+    size, pages = html_bytes(folder)
+    mb = size / 1e6
+    print(f"\n{name}: {pages:,} HTML pages, {mb:,.1f} MB of HTML")
+    print(f"  {'pipeline':<26}{'seconds':>9}{'HTML MB/s':>11}{'links':>10}{'links/s':>10}{'peak RSS MB':>13}")
+    ours = measure("linkatlas", folder)
+    rows = [("linkatlas ingest (stored)", ours)]
+    if with_baseline:
+        rows.append(("warcio + BeautifulSoup", measure("baseline", folder)))
+    for label, result in rows:
+        print(f"  {label:<26}{result['seconds']:>9.2f}{mb / result['seconds']:>11.1f}{result['links']:>10,}"
+              f"{result['links'] / result['seconds']:>10,.0f}{result['peak_rss_mb']:>13.0f}")
+    if with_baseline:
+        print(f"  speed-up: {rows[1][1]['seconds'] / ours['seconds']:.1f}x "
+              f"(baseline counts <a href> links to other hosts only; linkatlas stores every external link type)")
+    return ours
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=8.0, help="sample web scale of the big input (8 ≈ 200 MB HTML)")
+    parser.add_argument("--quick", action="store_true", help="small inputs only (smoke run)")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    work = Path(tempfile.mkdtemp(prefix="linkatlas-bench-"))
+    print(f"linkatlas ingest benchmark — one core per pipeline, inputs in {work}")
+    report("Article benchmark (181 real pages)", articles_warc(work / "articles"), with_baseline=True)
+    small = 0.5 if args.quick else args.scale / 4
+    report(f"Generated sample web, scale {small:g}", generated_warc(work / "small", small), with_baseline=args.quick)
+    if not args.quick:
+        report(f"Generated sample web, scale {args.scale:g}", generated_warc(work / "big", args.scale),
+               with_baseline=True)
+
+
+if __name__ == "__main__":
+    main()
