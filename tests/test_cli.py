@@ -111,3 +111,12 @@ def test_every_command_has_help_with_an_example(runner, command):
 def test_python_dash_m_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "linkatlas", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("linkatlas, version ")
+
+
+def test_progress_bar_goes_to_stderr_only_when_asked_or_on_a_terminal(runner, db_path):
+    archive = str(WARC_DATA / "warcfile.warc.gz")
+    quiet = invoke(runner, ["ingest", "--db", str(db_path), "--format", "json", archive])
+    assert quiet.stderr == ""  # not a terminal: no bar
+    shown = invoke(runner, ["ingest", "--db", str(db_path) + "2", "--progress", "--format", "json", archive])
+    assert "ingest" in shown.stderr and "100%" in shown.stderr
+    assert json.loads(shown.stdout)["fetches"] == 16  # stdout stays pure data
