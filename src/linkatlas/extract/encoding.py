@@ -34,6 +34,7 @@ _LABEL_ALIASES = {
     "x-gbk": "gb18030",
     "utf8": "utf-8",
     "unicode": "utf-16-le",
+    "utf-16": "utf-16-le",
     "x-user-defined": "cp1252",
 }
 
@@ -45,8 +46,11 @@ def charset_from_content_type(content_type: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def _codec_for(label: str | bytes | None) -> str | None:
-    """A Python text codec for an encoding label, or None if the label reads no text."""
+def _codec_for(label: str | bytes | None, *, transport: bool = False) -> str | None:
+    """A Python text codec for an encoding label, or None if the label reads no text.
+
+    UTF-16 counts only when the transport (HTTP) says so, not when the page does in ASCII.
+    """
     if not label:
         return None
     if isinstance(label, bytes):
@@ -60,8 +64,8 @@ def _codec_for(label: str | bytes | None) -> str | None:
     if not getattr(info, "_is_text_encoding", True):
         return None  # base64, rot13 and other transforms
     name = info.name
-    if name.startswith("utf-16") or name.startswith("utf-32"):
-        return None  # a page that says so in ASCII is not UTF-16 (HTML Standard)
+    if name.startswith("utf-32") or (name.startswith("utf-16") and not transport):
+        return None  # a page that says so in ASCII is not UTF-16 (HTML Standard); no browser reads UTF-32
     return name
 
 
@@ -70,7 +74,7 @@ def decode_html(body: bytes, http_content_type: str | None = None) -> tuple[str 
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body[len(bom):].decode(name, "replace"), name
-    declared = _codec_for(charset_from_content_type(http_content_type))
+    declared = _codec_for(charset_from_content_type(http_content_type), transport=True)
     if declared is None:
         match = _META_CHARSET.search(body, 0, 1024)
         declared = _codec_for(match.group(1)) if match else None

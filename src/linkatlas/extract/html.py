@@ -1,12 +1,13 @@
 """HTML → links and page facts, with the lexbor parser (selectolax).
 
-One pass of CSS queries per page, no per-link tree walks:
+CSS queries find the links, the landmark containers and the hidden elements; a link's innermost
+container, hidden ancestor and text block then come from walks up the tree that remember every
+element they pass, so each element is visited once however deeply the page nests:
 
 - links are ``<a href>``, ``<area href>`` (anchor: alt), ``<iframe/frame src>`` (type frame),
   ``<form action>`` (type form) and ``<meta http-equiv=refresh>`` (type refresh);
-- placement comes from the *innermost* landmark container holding the link. Containers are
-  matched in document (pre-)order, so a later container that holds a link is nested deeper
-  and overrides the earlier one;
+- placement comes from the *innermost* landmark container holding the link (class and id words
+  match in any case);
 - hidden means the link or an ancestor has inline ``display:none``, ``visibility:hidden``,
   ``font-size:0`` or the ``hidden`` attribute;
 - the main text (for word count and simhash) is ``<main>``, else a lone ``<article>``, else
@@ -37,18 +38,17 @@ MAX_TITLE = 512
 MAX_LINKS_PER_PAGE = 20_000
 
 _LINK_SELECTOR = "a[href], area[href], iframe[src], frame[src], form[action]"
-_CONTAINER_SELECTOR = ", ".join(
-    [
-        "header", "footer", "nav", "aside",
-        "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=complementary]", "[role=comment]",
-        "[class*=header]", "[id*=header]", "[class*=footer]", "[id*=footer]", "[id*=colophon]",
-        "[class*=nav]", "[id*=nav]", "[class*=menu]", "[id*=menu]", "[class*=breadcrumb]",
-        "[class*=sidebar]", "[id*=sidebar]", "[class*=widget]", "[id*=widget]", "[id=secondary]",
-        "[class*=blogroll]", "[class*=comment]", "[id*=comment]", "[class*=reply]", "[id*=reply]",
-        "[id*=disqus]", "[class*=signature]", "[class*=masthead]", "[id*=masthead]", "[class*=topbar]",
-    ]
+# Every class/id word of _CATEGORY_PARTS contains one of these (so the CSS prefilter misses none).
+_CONTAINER_WORDS = (
+    "header", "masthead", "topbar", "foot", "colophon", "nav", "menu", "breadcrumb", "sidebar", "aside",
+    "widget", "secondary", "blogroll", "comment", "reply", "replies", "disqus", "signature",
 )
-_HIDDEN_SELECTOR = "[hidden], [style*=none], [style*=hidden], [style*=font-size], [style*=FONT-SIZE]"
+_CONTAINER_SELECTOR = ", ".join(
+    ["header", "footer", "nav", "aside"]
+    + [f"[role={role} i]" for role in ("navigation", "banner", "contentinfo", "complementary", "comment")]
+    + [f"[{attribute}*={word} i]" for word in _CONTAINER_WORDS for attribute in ("class", "id")]
+)
+_HIDDEN_SELECTOR = "[hidden], [style*=none i], [style*=hidden i], [style*=font-size i]"
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0*\.?0+(?:px|pt|em|rem|%)?\s*(?:;|!|$)",
     re.IGNORECASE,
@@ -155,21 +155,39 @@ def _collapse(text: str | None, limit: int) -> str:
     return " ".join(text.split())[:limit]
 
 
-def _container_category(node) -> str | None:
-    tag = node.tag
-    if tag in _NEVER_CONTAINERS:
+def _innermost(node, marked: dict, memo: dict):
+    """The value in ``marked`` of the innermost of ``node`` and its ancestors found there, else None.
+
+    ``memo`` (one per ``marked``) remembers the answer for every element passed, so answering for
+    all links of a page visits each element once, however deep the nesting.
+    """
+    if not marked:
         return None
-    attrs = node.attributes
-    category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
-    if category is None:
-        return None
-    if tag in _TAG_CATEGORY:
-        if category in ("header", "footer") and _inside_sectioning(node):
-            return None  # an article's own header/footer is part of the content
-        return category
-    if node.css_first("main, article, [role=main]") is not None:
-        return None  # a page wrapper named "main-nav-wrapper" is not a menu
-    return category
+    path = []
+    value = None
+    while node is not None:
+        key = node.mem_id
+        if key in memo:
+            value = memo[key]
+            break
+        path.append(key)
+        if key in marked:
+            value = marked[key]
+            break
+        node = node.parent
+    for key in path:
+        memo[key] = value
+    return value
+
+
+def _ancestors_of(nodes, ancestors: set[int]) -> set[int]:
+    """Add to ``ancestors`` (closed under parent) the mem_ids of every element containing one of ``nodes``."""
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in ancestors:
+            ancestors.add(parent.mem_id)
+            parent = parent.parent
+    return ancestors
 
 
 @functools.lru_cache(maxsize=4096)
@@ -189,15 +207,6 @@ def _named_category(tag: str, role: str | None, classes: str | None, element_id:
     return None
 
 
-def _inside_sectioning(node) -> bool:
-    parent = node.parent
-    while parent is not None and parent.tag not in ("body", "html", "-document"):
-        if parent.tag in _SECTIONING:
-            return True
-        parent = parent.parent
-    return False
-
-
 class _Extraction:
     """State of one page's extraction (kept small: one instance per page)."""
 
@@ -208,6 +217,8 @@ class _Extraction:
         self.source_domain = domain_of(url_host(page.url))
         self.resolved: dict[str, str | None] = {}
         self.boilerplate: list = []
+        self.blocks: dict[int, object] = {}
+        self.text_budget = 0  # characters of block text context() may still read (set per page)
 
     def resolve(self, href: str) -> str | None:
         if href in self.resolved:
@@ -217,24 +228,36 @@ class _Extraction:
         return target
 
     def placements(self) -> dict[int, str]:
+        """The landmark containers of the page: mem_id -> placement."""
+        tree = self.tree
+        main_holders = _ancestors_of(tree.css("main, [role=main]"), set())
+        content_holders = _ancestors_of(tree.css("article"), set(main_holders))
+        sectioning = {node.mem_id: True for node in tree.css(", ".join(_SECTIONING))}
+        sectioning_memo: dict = {}
         placement: dict[int, str] = {}
-        for container in self.tree.css(_CONTAINER_SELECTOR):
-            category = _container_category(container)
+        for container in tree.css(_CONTAINER_SELECTOR):
+            tag = container.tag
+            if tag in _NEVER_CONTAINERS:
+                continue
+            attrs = container.attributes
+            category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
             if category is None:
                 continue
+            if tag in _TAG_CATEGORY:
+                if category in ("header", "footer") and _innermost(container.parent, sectioning, sectioning_memo):
+                    continue  # an article's own header/footer is part of the content
+            elif container.mem_id in (main_holders if category == "comment" else content_holders):
+                continue  # a page wrapper named "main-nav-wrapper" is not a menu (comments are often <article>s)
             self.boilerplate.append(container)
-            for link in container.css(_LINK_SELECTOR):
-                placement[link.mem_id] = category
+            placement[container.mem_id] = category
         return placement
 
-    def hidden(self) -> set[int]:
-        hidden: set[int] = set()
+    def hidden(self) -> dict[int, bool]:
+        hidden: dict[int, bool] = {}
         for container in self.tree.css(_HIDDEN_SELECTOR):
             attrs = container.attributes
-            if "hidden" not in attrs and not _HIDDEN_STYLE.search(attrs.get("style") or ""):
-                continue
-            hidden.add(container.mem_id)
-            hidden.update(link.mem_id for link in container.css(_LINK_SELECTOR))
+            if "hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or ""):
+                hidden[container.mem_id] = True
         return hidden
 
     def image_alts(self) -> dict[int, str]:
@@ -252,15 +275,34 @@ class _Extraction:
                 node = node.parent
         return alts
 
-    def context(self, node, anchor: str, cache: dict) -> str:
+    def block_of(self, node):
+        """The nearest ancestor of ``node`` that is not an inline element (remembered per element)."""
+        path = []
         block = node.parent
         while block is not None and block.tag in _INLINE:
+            key = block.mem_id
+            if key in self.blocks:
+                block = self.blocks[key]
+                break
+            path.append(key)
             block = block.parent
+        for key in path:
+            self.blocks[key] = block
+        return block
+
+    def context(self, node, anchor: str, cache: dict) -> str:
+        block = self.block_of(node)
         if block is None:
             return anchor[:MAX_CONTEXT]
-        key = block.mem_id
+        # An anchor split by inline tags ("exam<b>ple</b>" -> "example") is whole only in the text
+        # joined without separators; otherwise the spaced text reads better around block tags.
+        separator = "" if anchor and _collapse(node.text(deep=True, separator=" "), MAX_ANCHOR) != anchor else " "
+        key = (block.mem_id, separator)
         if key not in cache:
-            cache[key] = [" ".join(block.text(deep=True, separator=" ").split()), 0]
+            if self.text_budget <= 0:
+                return anchor[:MAX_CONTEXT]  # blocks nested in blocks re-read the page over and over: hostile
+            cache[key] = [" ".join(block.text(deep=True, separator=separator).split()), 0]
+            self.text_budget -= len(cache[key][0])
         text, start = cache[key]
         if len(text) <= MAX_CONTEXT:
             return text
@@ -279,18 +321,23 @@ class _Extraction:
         alts = self.image_alts()
         context_cache: dict = {}
         links: list[Link] = []
+        placement_memo: dict = {}
+        hidden_memo: dict = {}
         for position, node in enumerate(self.tree.css(_LINK_SELECTOR)):
             if position >= MAX_LINKS_PER_PAGE:
                 break
-            link = self.link(node, placement, hidden, alts)
+            link = self.link(node, alts)
             if link is None:
                 continue
+            link.placement = _innermost(node, placement, placement_memo) or "content"
+            link.hidden = bool(_innermost(node, hidden, hidden_memo))
             if link.type in ("text", "image") and (self.keep_internal or not link.internal):
-                link.context = self.context(node, link.anchor, context_cache)
+                # an image link's anchor is its alt, which is not in the text around it
+                link.context = self.context(node, link.anchor if link.type == "text" else "", context_cache)
             links.append(link)
         return links
 
-    def link(self, node, placement, hidden, alts) -> Link | None:
+    def link(self, node, alts) -> Link | None:
         tag = node.tag
         attrs = node.attributes
         if tag in ("a", "area"):
@@ -306,15 +353,7 @@ class _Extraction:
             return None
         nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
         mem_id = node.mem_id
-        link = make_link(
-            target,
-            self.source_domain,
-            nofollow=nofollow,
-            ugc=ugc,
-            sponsored=sponsored,
-            placement=placement.get(mem_id, "content"),
-            hidden=mem_id in hidden,
-        )
+        link = make_link(target, self.source_domain, nofollow=nofollow, ugc=ugc, sponsored=sponsored)
         if tag == "a":
             link.anchor = _collapse(node.text(deep=True), MAX_ANCHOR)
             if mem_id in alts:
@@ -381,15 +420,9 @@ def analytics_ids(body: bytes) -> tuple[str, ...]:
 
 def _outermost(containers: list) -> list:
     """The containers not nested in another one of the list (removing those removes all)."""
-    ids = {container.mem_id for container in containers}
-    outermost = []
-    for container in containers:
-        parent = container.parent
-        while parent is not None and parent.mem_id not in ids:
-            parent = parent.parent
-        if parent is None:
-            outermost.append(container)
-    return outermost
+    marked = {container.mem_id: True for container in containers}
+    memo: dict = {}
+    return [container for container in containers if not _innermost(container.parent, marked, memo)]
 
 
 def _main_text(tree: LexborHTMLParser, boilerplate: list) -> str:
@@ -418,6 +451,7 @@ def extract_page(
     tree = LexborHTMLParser(html)
     page = Page(url=url, encoding=encoding)
     extraction = _Extraction(tree, page, keep_internal)
+    extraction.text_budget = 8 * len(body) + 65536
     refresh_links = _head_facts(tree, page, extraction, x_robots_tag)
     page.analytics_ids = analytics_ids(body)
     add_links(page, refresh_links + extraction.links(), keep_internal)  # <head> comes first

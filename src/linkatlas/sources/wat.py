@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.entities import html5 as _ENTITIES
 
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.html import MAX_ANCHOR, Link, Page, add_links, make_link, rel_flags
@@ -21,6 +22,26 @@ __all__ = ["page_from_wat"]
 _TYPES = {"A@/href": "text", "AREA@/href": "image", "IFRAME@/src": "frame", "FRAME@/src": "frame", "FORM@/action": "form"}
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
 _ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # as html.unescape
+
+
+def _url(value: str) -> str:
+    """Decode character references as browsers do in an attribute value: a named reference without
+    ';' followed by '=' or a letter or digit stays literal ("?a=1&region=2&section=3")."""
+    return _CHARREF.sub(_attribute_charref, value) if "&" in value else value
+
+
+def _attribute_charref(match: re.Match) -> str:
+    name = match.group(1)
+    if name.startswith("#") or name in _ENTITIES:
+        return html.unescape(match.group(0))
+    for length in range(len(name) - 1, 1, -1):
+        if name[:length] in _ENTITIES:
+            following = name[length]
+            if following == "=" or (following.isascii() and following.isalnum()):
+                return match.group(0)
+            break
+    return html.unescape(match.group(0))
 
 
 def _text(value) -> str:
@@ -35,7 +56,7 @@ def _head(meta: dict, page: Page) -> list[tuple[str, str]]:
     page.title = _text(head.get("Title")) or None
     base = head.get("Base")
     if isinstance(base, str) and base:
-        page.base_url = resolve_url(html.unescape(base), page.url)
+        page.base_url = resolve_url(_url(base), page.url)
     refreshes: list[tuple[str, str]] = []
     robots: list[str] = []
     for entry in head.get("Metas") or []:
@@ -53,7 +74,7 @@ def _head(meta: dict, page: Page) -> list[tuple[str, str]]:
                 refreshes.append((match.group(1).strip(), "refresh"))
     for entry in head.get("Link") or []:
         if isinstance(entry, dict) and str(entry.get("rel") or "").lower() == "canonical" and entry.get("url"):
-            page.canonical = resolve_url(html.unescape(str(entry["url"])), page.base_url or page.url)
+            page.canonical = resolve_url(_url(str(entry["url"])), page.base_url or page.url)
     page.meta_robots = ", ".join(robots) or None
     return refreshes
 
@@ -82,7 +103,7 @@ def page_from_wat(meta: dict | None, url: str, *, x_robots_tag: str | None = Non
         image_alt, previous_alt = previous_alt, None
         if link_type is None or not isinstance(raw, str):
             continue
-        target = resolve_url(html.unescape(raw), base)
+        target = resolve_url(_url(raw), base)
         if target is None:
             continue
         nofollow, ugc, sponsored = rel_flags(entry.get("rel") if isinstance(entry.get("rel"), str) else None)
@@ -97,7 +118,7 @@ def page_from_wat(meta: dict | None, url: str, *, x_robots_tag: str | None = Non
             link.anchor = link.alt = _text(entry.get("alt"))
         links.append(link)
     for href, link_type in refreshes:
-        target = resolve_url(html.unescape(href), base)
+        target = resolve_url(_url(href), base)
         if target:
             links.append(make_link(target, source_domain, type=link_type, placement=None, hidden=None, context=None))
     add_links(page, links, keep_internal)
