@@ -684,10 +684,10 @@ def test_word_count_of_the_main_text(markup, count):
     assert page_of(markup).word_count == count
 
 
-def test_text_chars_count_word_characters():
+def test_text_bytes_count_word_characters():
     page = page_of("<main><p>Alpha, beta; gamma!</p></main>")
     assert page.word_count == 3
-    assert page.text_chars == len("alpha") + len("beta") + len("gamma")
+    assert page.text_bytes == len("alpha") + len("beta") + len("gamma")
 
 
 def article_page(text: str) -> bytes:

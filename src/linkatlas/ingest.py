@@ -156,7 +156,7 @@ class _Ingestor:
             if target is None:
                 self.stats.count("ingest/redirect/bad_location")
                 return None
-            page = Page(url=url, encoding=None, word_count=None, text_chars=None)
+            page = Page(url=url, encoding=None, word_count=None, text_bytes=None)
             redirect = make_link(target, domain_of(host), type="redirect", placement=None, hidden=False, context=None)
             add_links(page, [redirect], self.keep_internal)
             page.base_url = target
@@ -188,7 +188,7 @@ class _Ingestor:
                     title=page.title, lang=page.lang, meta_robots=page.meta_robots,
                     robots_nofollow=page.robots_nofollow, generator=page.generator,
                     analytics_ids=list(page.analytics_ids), canonical=page.canonical, encoding=page.encoding,
-                    word_count=page.word_count, text_chars=page.text_chars, fingerprint=page.fingerprint,
+                    word_count=page.word_count, text_bytes=page.text_bytes, fingerprint=page.fingerprint,
                 )
             row["internal_links"] = page.internal_links
             row["external_links"] = page.external_links

@@ -2,27 +2,61 @@
 
 Features are overlapping 3-word shingles. Two texts that share most shingles get
 fingerprints a few bits apart; ``hamming(a, b) <= 3`` is the usual near-duplicate test.
-Hashing is vectorised with NumPy; only the per-word CRC is a Python-level loop.
+
+Everything runs in NumPy over the text's UTF-8 bytes, with no Python loop per word: a word is
+a run of ASCII letters, digits and ``_`` or of non-ASCII bytes (so UTF-8 letters stay inside
+words), and its hash is a polynomial hash computed from prefix sums modulo 2**64.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 
 import numpy as np
 
-__all__ = ["tokens", "simhash", "hamming"]
+__all__ = ["tokens", "word_hashes", "simhash", "text_fingerprint", "hamming"]
 
 _WORD = re.compile(r"\w+")
 _BITS = np.arange(64, dtype=np.uint64)
+_WEIGHTS = np.left_shift(np.uint64(1), _BITS)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_BASE = 0x100000001B3  # odd, so invertible modulo 2**64
+_BASE_INVERSE = pow(_BASE, -1, 2**64)
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[list(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] = True
+_WORD_BYTE[128:] = True
 
 
 def tokens(text: str) -> list[str]:
+    """The lowercase words of ``text`` (for callers that want them as strings)."""
     return _WORD.findall(text.lower())
+
+
+def _powers(base: int, count: int) -> np.ndarray:
+    powers = np.full(count, base, dtype=np.uint64)
+    powers[0] = 1
+    with np.errstate(over="ignore"):
+        return np.cumprod(powers, dtype=np.uint64)
+
+
+def word_hashes(text: str) -> tuple[np.ndarray, int]:
+    """(64-bit hash of every lowercase word in order, total UTF-8 bytes of the words)."""
+    data = np.frombuffer(text.lower().encode("utf-8", "replace"), dtype=np.uint8)
+    if data.size == 0:
+        return np.zeros(0, dtype=np.uint64), 0
+    edges = np.diff(_WORD_BYTE[data].astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    if starts.size == 0:
+        return np.zeros(0, dtype=np.uint64), 0
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(data.size + 1, dtype=np.uint64)
+        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * _powers(_BASE, data.size), out=prefix[1:])
+        inverse = _powers(_BASE_INVERSE, data.size)
+        hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
+    return hashes, int((ends - starts).sum())
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -34,20 +68,27 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
-def simhash(words: list[str], shingle: int = 3) -> int | None:
-    """Simhash of ``words``; None when the text is too short to fingerprint."""
-    if len(words) < shingle:
+def _simhash(hashes: np.ndarray, shingle: int = 3) -> int | None:
+    if len(hashes) < shingle:
         return None
-    word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
     with np.errstate(over="ignore"):
-        combined = np.zeros(len(words) - shingle + 1, dtype=np.uint64)
+        combined = np.zeros(len(hashes) - shingle + 1, dtype=np.uint64)
         for offset in range(shingle):
-            part = word_hashes[offset: offset + len(combined)]
-            combined = _mix(combined * _GOLDEN + part)
+            combined = _mix(combined * _GOLDEN + hashes[offset: offset + len(combined)])
     bits = (combined[:, None] >> _BITS) & np.uint64(1)
     votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(combined)
-    weights = np.left_shift(np.uint64(1), _BITS)
-    return int(weights[votes > 0].sum(dtype=np.uint64))
+    return int(_WEIGHTS[votes > 0].sum(dtype=np.uint64))
+
+
+def simhash(words: list[str], shingle: int = 3) -> int | None:
+    """Simhash of a word list; None when it is too short to fingerprint."""
+    return _simhash(word_hashes(" ".join(words))[0], shingle)
+
+
+def text_fingerprint(text: str) -> tuple[int, int, int | None]:
+    """(word count, UTF-8 bytes of the words, simhash) of a text."""
+    hashes, text_bytes = word_hashes(text)
+    return len(hashes), text_bytes, _simhash(hashes)
 
 
 def hamming(a: int, b: int) -> int:

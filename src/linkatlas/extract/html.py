@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.encoding import decode_html
-from linkatlas.extract.fingerprint import simhash, tokens
+from linkatlas.extract.fingerprint import text_fingerprint
 from linkatlas.extract.urls import resolve_url, url_host
 
 __all__ = ["Link", "Page", "extract_page", "make_link", "add_links", "rel_flags", "LINK_TYPES", "PLACEMENTS"]
@@ -114,7 +114,7 @@ class Page:
     canonical: str | None = None
     analytics_ids: tuple[str, ...] = ()
     word_count: int = 0
-    text_chars: int = 0
+    text_bytes: int = 0
     internal_links: int = 0
     external_links: int = 0
     fingerprint: int | None = None
@@ -221,11 +221,20 @@ class _Extraction:
         self.text_budget = 0  # characters of block text context() may still read (set per page)
 
     def resolve(self, href: str) -> str | None:
+        resolved = self.target(href)
+        return resolved[0] if resolved else None
+
+    def target(self, href: str) -> tuple[str, str, str] | None:
+        """(normalized URL, host, registrable domain) of an href, remembered per page."""
         if href in self.resolved:
             return self.resolved[href]
-        target = resolve_url(href, self.page.base_url or self.page.url)
-        self.resolved[href] = target
-        return target
+        url = resolve_url(href, self.page.base_url or self.page.url)
+        resolved = None
+        if url is not None:
+            host = url_host(url)
+            resolved = (url, host, domain_of(host))
+        self.resolved[href] = resolved
+        return resolved
 
     def placements(self) -> dict[int, str]:
         """The landmark containers of the page: mem_id -> placement."""
@@ -316,6 +325,7 @@ class _Extraction:
         return text[begin: begin + MAX_CONTEXT]
 
     def links(self) -> list[Link]:
+        """The page's links in document order; internal ones only counted unless kept."""
         placement = self.placements()
         hidden = self.hidden()
         alts = self.image_alts()
@@ -323,41 +333,41 @@ class _Extraction:
         links: list[Link] = []
         placement_memo: dict = {}
         hidden_memo: dict = {}
+        page = self.page
         for position, node in enumerate(self.tree.css(_LINK_SELECTOR)):
             if position >= MAX_LINKS_PER_PAGE:
                 break
-            link = self.link(node, alts)
-            if link is None:
+            tag = node.tag
+            attrs = node.attributes
+            href = attrs.get("href" if tag in ("a", "area") else "action" if tag == "form" else "src")
+            resolved = self.target(href) if href else None
+            if resolved is None:
                 continue
+            internal = resolved[2] == self.source_domain
+            if internal:
+                page.internal_links += 1
+                if not self.keep_internal:
+                    continue
+            else:
+                page.external_links += 1
+            link = self.link(node, tag, attrs, resolved, internal, alts)
             link.placement = _innermost(node, placement, placement_memo) or "content"
             link.hidden = bool(_innermost(node, hidden, hidden_memo))
-            if link.type in ("text", "image") and (self.keep_internal or not link.internal):
+            if link.type in ("text", "image"):
                 # an image link's anchor is its alt, which is not in the text around it
                 link.context = self.context(node, link.anchor if link.type == "text" else "", context_cache)
             links.append(link)
         return links
 
-    def link(self, node, alts) -> Link | None:
-        tag = node.tag
-        attrs = node.attributes
-        if tag in ("a", "area"):
-            href = attrs.get("href")
-        elif tag == "form":
-            href = attrs.get("action")
-        else:
-            href = attrs.get("src")
-        if not href:
-            return None
-        target = self.resolve(href)
-        if target is None:
-            return None
+    def link(self, node, tag: str, attrs, resolved: tuple[str, str, str], internal: bool, alts) -> Link:
         nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
-        mem_id = node.mem_id
-        link = make_link(target, self.source_domain, nofollow=nofollow, ugc=ugc, sponsored=sponsored)
+        link = Link(resolved[0], resolved[1], resolved[2], nofollow=nofollow, ugc=ugc, sponsored=sponsored,
+                    internal=internal)
         if tag == "a":
             link.anchor = _collapse(node.text(deep=True), MAX_ANCHOR)
-            if mem_id in alts:
-                link.alt = _collapse(alts[mem_id], MAX_ANCHOR)
+            alt = alts.get(node.mem_id)
+            if alt is not None:
+                link.alt = _collapse(alt, MAX_ANCHOR)
                 if not link.anchor:
                     link.type = "image"
                     link.anchor = link.alt
@@ -454,9 +464,9 @@ def extract_page(
     extraction.text_budget = 8 * len(body) + 65536
     refresh_links = _head_facts(tree, page, extraction, x_robots_tag)
     page.analytics_ids = analytics_ids(body)
-    add_links(page, refresh_links + extraction.links(), keep_internal)  # <head> comes first
-    words = tokens(_main_text(tree, extraction.boilerplate))
-    page.word_count = len(words)
-    page.text_chars = sum(map(len, words))
-    page.fingerprint = simhash(words)
+    add_links(page, refresh_links, keep_internal)  # <head> comes first
+    for link in extraction.links():  # counted as internal/external already
+        link.ordinal = len(page.links)
+        page.links.append(link)
+    page.word_count, page.text_bytes, page.fingerprint = text_fingerprint(_main_text(tree, extraction.boilerplate))
     return page

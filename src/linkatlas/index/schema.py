@@ -59,7 +59,7 @@ CREATE TABLE fetches (
     encoding        VARCHAR,
     content_length  INTEGER,
     word_count      INTEGER,
-    text_chars      INTEGER,
+    text_bytes      INTEGER,
     internal_links  INTEGER,
     external_links  INTEGER,
     fingerprint     UBIGINT

@@ -44,7 +44,7 @@ FETCH_SCHEMA = pa.schema(
         ("encoding", pa.string()),
         ("content_length", pa.int32()),
         ("word_count", pa.int32()),
-        ("text_chars", pa.int32()),
+        ("text_bytes", pa.int32()),
         ("internal_links", pa.int32()),
         ("external_links", pa.int32()),
         ("fingerprint", pa.uint64()),

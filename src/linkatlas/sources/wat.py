@@ -81,7 +81,7 @@ def _head(meta: dict, page: Page) -> list[tuple[str, str]]:
 
 def page_from_wat(meta: dict | None, url: str, *, x_robots_tag: str | None = None, keep_internal: bool = False) -> Page:
     """The links and facts of one page from its WAT ``HTML-Metadata`` object."""
-    page = Page(url=url, encoding=None, word_count=None, text_chars=None, fingerprint=None)
+    page = Page(url=url, encoding=None, word_count=None, text_bytes=None, fingerprint=None)
     meta = meta if isinstance(meta, dict) else {}
     refreshes = _head(meta, page)
     page.robots_nofollow = bool(
