@@ -53,6 +53,9 @@ _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0*\.?0+(?:px|pt|em|rem|%)?\s*(?:;|!|$)",
     re.IGNORECASE,
 )
+# An href with no scheme and no authority ("/a", "b.html", "?q", "#x"): it resolves onto the base's host.
+_RELATIVE_HREF = re.compile(r"(?:/(?![/\\])|(?![/\\])[^:/?#\\]*(?:[/?#]|\Z))[^\t\n\r\\]*\Z")
+_HREF_SPACE = " \t\n\r\f"
 _NAME_PARTS = re.compile(r"[a-z0-9]+")
 _CATEGORY_PARTS = (
     ("comment", {"comment", "comments", "commentlist", "disqus", "reply", "replies", "signature"}),
@@ -334,13 +337,21 @@ class _Extraction:
         placement_memo: dict = {}
         hidden_memo: dict = {}
         page = self.page
+        base = page.base_url or page.url
+        # with internal links only counted, a relative href needs no resolving when it stays on the site
+        skip_relative = not self.keep_internal and domain_of(url_host(base)) == self.source_domain
         for position, node in enumerate(self.tree.css(_LINK_SELECTOR)):
             if position >= MAX_LINKS_PER_PAGE:
                 break
             tag = node.tag
             attrs = node.attributes
             href = attrs.get("href" if tag in ("a", "area") else "action" if tag == "form" else "src")
-            resolved = self.target(href) if href else None
+            if not href:
+                continue
+            if skip_relative and len(href) < 4096 and _RELATIVE_HREF.match(href.strip(_HREF_SPACE)):
+                page.internal_links += 1
+                continue
+            resolved = self.target(href)
             if resolved is None:
                 continue
             internal = resolved[2] == self.source_domain
