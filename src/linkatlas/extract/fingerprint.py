@@ -41,6 +41,21 @@ def _powers(base: int, count: int) -> np.ndarray:
         return np.cumprod(powers, dtype=np.uint64)
 
 
+_POWER_TABLES: dict[int, np.ndarray] = {}
+_MAX_TABLE = 1 << 20
+
+
+def _power_table(base: int, count: int) -> np.ndarray:
+    """base**0 .. base**(count-1) modulo 2**64, from a table grown by doubling and kept (≤ 8 MiB)."""
+    if count > _MAX_TABLE:
+        return _powers(base, count)
+    table = _POWER_TABLES.get(base)
+    if table is None or len(table) < count:
+        table = _powers(base, min(_MAX_TABLE, max(count, 2 * len(table) if table is not None else 1 << 16)))
+        _POWER_TABLES[base] = table
+    return table[:count]
+
+
 def word_hashes(text: str) -> tuple[np.ndarray, int]:
     """(64-bit hash of every lowercase word in order, total UTF-8 bytes of the words)."""
     data = np.frombuffer(text.lower().encode("utf-8", "replace"), dtype=np.uint8)
@@ -53,8 +68,8 @@ def word_hashes(text: str) -> tuple[np.ndarray, int]:
         return np.zeros(0, dtype=np.uint64), 0
     with np.errstate(over="ignore"):
         prefix = np.zeros(data.size + 1, dtype=np.uint64)
-        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * _powers(_BASE, data.size), out=prefix[1:])
-        inverse = _powers(_BASE_INVERSE, data.size)
+        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * _power_table(_BASE, data.size), out=prefix[1:])
+        inverse = _power_table(_BASE_INVERSE, data.size)
         hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
     return hashes, int((ends - starts).sum())
 
@@ -71,12 +86,14 @@ def _mix(values: np.ndarray) -> np.ndarray:
 def _simhash(hashes: np.ndarray, shingle: int = 3) -> int | None:
     if len(hashes) < shingle:
         return None
+    count = len(hashes) - shingle + 1
     with np.errstate(over="ignore"):
-        combined = np.zeros(len(hashes) - shingle + 1, dtype=np.uint64)
-        for offset in range(shingle):
-            combined = _mix(combined * _GOLDEN + hashes[offset: offset + len(combined)])
-    bits = (combined[:, None] >> _BITS) & np.uint64(1)
-    votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(combined)
+        combined = hashes[:count].copy()
+        for offset in range(1, shingle):
+            combined = combined * _GOLDEN + hashes[offset: offset + count]
+        combined = _mix(combined)
+    bits = np.unpackbits(combined.view(np.uint8).reshape(count, 8), axis=1, bitorder="little")
+    votes = bits.sum(axis=0, dtype=np.int64) * 2 - count
     return int(_WEIGHTS[votes > 0].sum(dtype=np.uint64))
 
 

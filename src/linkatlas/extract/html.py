@@ -49,6 +49,9 @@ _CONTAINER_SELECTOR = ", ".join(
     + [f"[{attribute}*={word} i]" for word in _CONTAINER_WORDS for attribute in ("class", "id")]
 )
 _HIDDEN_SELECTOR = "[hidden], [style*=none i], [style*=hidden i], [style*=font-size i]"
+_STRUCTURE_SELECTOR = ", ".join(
+    ["main, [role=main i], article, section", _HIDDEN_SELECTOR, "a img", _CONTAINER_SELECTOR]
+)
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0*\.?0+(?:px|pt|em|rem|%)?\s*(?:;|!|$)",
     re.IGNORECASE,
@@ -76,6 +79,7 @@ _TAG_CATEGORY = {"nav": "nav", "aside": "sidebar", "header": "header", "footer":
 _NEVER_CONTAINERS = {"html", "body", "head", "main", "article", "-document"}
 _SECTIONING = {"article", "main", "section", "aside", "nav"}
 _INLINE = {"span", "b", "strong", "em", "i", "u", "font", "small", "mark", "abbr", "cite", "sup", "sub", "a", "label"}
+_HEAD_SELECTOR = "html, title, base[href], link[rel][href], meta"
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
 _ANALYTICS = (  # (literal, pattern starting with it): a literal prefix lets `re` scan fast
     (b"UA-", re.compile(rb"UA-\d{4,10}-\d{1,4}(?![\w-])")),
@@ -239,22 +243,39 @@ class _Extraction:
         self.resolved[href] = resolved
         return resolved
 
-    def placements(self) -> dict[int, str]:
-        """The landmark containers of the page: mem_id -> placement."""
-        tree = self.tree
-        main_holders = _ancestors_of(tree.css("main, [role=main]"), set())
-        content_holders = _ancestors_of(tree.css("article"), set(main_holders))
-        sectioning = {node.mem_id: True for node in tree.css(", ".join(_SECTIONING))}
+    def structure(self) -> tuple[dict[int, str], dict[int, bool], dict[int, str]]:
+        """One pass over the page's structure: (landmark containers -> placement,
+        hidden elements, <a> -> alt of the image it holds), keyed by mem_id."""
+        mains, articles, candidates = [], [], []
+        sectioning: dict[int, bool] = {}
+        hidden: dict[int, bool] = {}
+        alts: dict[int, str] = {}
+        for node in self.tree.css(_STRUCTURE_SELECTOR):
+            tag = node.tag
+            attrs = node.attributes
+            if tag == "img":
+                _note_image_alt(node, attrs, alts)
+                continue
+            if tag == "main" or (attrs.get("role") or "").lower() == "main":
+                mains.append(node)
+            elif tag == "article":
+                articles.append(node)
+            if tag in _SECTIONING:
+                sectioning[node.mem_id] = True
+            if "hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or ""):
+                hidden[node.mem_id] = True
+            if tag not in _NEVER_CONTAINERS:
+                category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
+                if category is not None:
+                    candidates.append((node, tag, category))
+        return self.landmarks(candidates, mains, articles, sectioning), hidden, alts
+
+    def landmarks(self, candidates, mains, articles, sectioning) -> dict[int, str]:
+        main_holders = _ancestors_of(mains, set())
+        content_holders = _ancestors_of(articles, set(main_holders))
         sectioning_memo: dict = {}
         placement: dict[int, str] = {}
-        for container in tree.css(_CONTAINER_SELECTOR):
-            tag = container.tag
-            if tag in _NEVER_CONTAINERS:
-                continue
-            attrs = container.attributes
-            category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
-            if category is None:
-                continue
+        for container, tag, category in candidates:
             if tag in _TAG_CATEGORY:
                 if category in ("header", "footer") and _innermost(container.parent, sectioning, sectioning_memo):
                     continue  # an article's own header/footer is part of the content
@@ -263,29 +284,6 @@ class _Extraction:
             self.boilerplate.append(container)
             placement[container.mem_id] = category
         return placement
-
-    def hidden(self) -> dict[int, bool]:
-        hidden: dict[int, bool] = {}
-        for container in self.tree.css(_HIDDEN_SELECTOR):
-            attrs = container.attributes
-            if "hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or ""):
-                hidden[container.mem_id] = True
-        return hidden
-
-    def image_alts(self) -> dict[int, str]:
-        alts: dict[int, str] = {}
-        for image in self.tree.css("a img, area"):
-            if image.tag == "area":
-                continue
-            node = image.parent
-            for _ in range(6):
-                if node is None:
-                    break
-                if node.tag == "a":
-                    alts.setdefault(node.mem_id, image.attributes.get("alt") or "")
-                    break
-                node = node.parent
-        return alts
 
     def block_of(self, node):
         """The nearest ancestor of ``node`` that is not an inline element (remembered per element)."""
@@ -329,9 +327,7 @@ class _Extraction:
 
     def links(self) -> list[Link]:
         """The page's links in document order; internal ones only counted unless kept."""
-        placement = self.placements()
-        hidden = self.hidden()
-        alts = self.image_alts()
+        placement, hidden, alts = self.structure()
         context_cache: dict = {}
         links: list[Link] = []
         placement_memo: dict = {}
@@ -393,38 +389,52 @@ class _Extraction:
 
 
 def _head_facts(tree: LexborHTMLParser, page: Page, extraction: _Extraction, x_robots_tag: str | None):
-    title = tree.css_first("title")
-    if title is not None:
-        page.title = _collapse(title.text(), MAX_TITLE) or None
-    html = tree.css_first("html")
-    if html is not None:
-        page.lang = _collapse(html.attributes.get("lang"), 35).lower() or None
-    base = tree.css_first("base[href]")
-    if base is not None:
-        page.base_url = resolve_url(base.attributes.get("href") or "", page.url)
-    canonical = tree.css_first("link[rel=canonical]")
-    if canonical is not None and canonical.attributes.get("href"):
-        page.canonical = extraction.resolve(canonical.attributes["href"])
-    refresh_links: list[Link] = []
+    refresh_hrefs: list[str] = []
     robots: list[str] = []
-    for meta in tree.css("meta"):
-        attrs = meta.attributes
-        name = (attrs.get("name") or "").strip().lower()
-        content = attrs.get("content") or ""
-        if name in ("robots", "googlebot"):
-            robots.append(_collapse(content, 200))
-        elif name == "generator" and page.generator is None:
-            page.generator = _collapse(content, 200) or None
-        elif (attrs.get("http-equiv") or "").strip().lower() == "refresh":
-            match = _REFRESH_URL.search(content)
-            target = extraction.resolve(match.group(1).strip()) if match else None
-            if target:
-                refresh_links.append(make_link(target, extraction.source_domain, type="refresh", placement=None))
+    seen: set[str] = set()
+    for node in tree.css(_HEAD_SELECTOR):
+        tag = node.tag
+        attrs = node.attributes
+        if tag == "meta":
+            _meta_fact(attrs, page, robots, refresh_hrefs)
+        elif tag in seen:
+            continue  # the first <title>, <html>, <base> and canonical count
+        elif tag == "title":
+            page.title = _collapse(node.text(), MAX_TITLE) or None
+        elif tag == "html":
+            page.lang = _collapse(attrs.get("lang"), 35).lower() or None
+        elif tag == "base":
+            page.base_url = resolve_url(attrs.get("href") or "", page.url)
+        elif tag == "link":
+            if "canonical" not in (attrs.get("rel") or "").lower().split() or not attrs.get("href"):
+                continue
+            canonical_href = attrs["href"]
+        seen.add(tag)
+    if "link" in seen:
+        page.canonical = extraction.resolve(canonical_href)  # after <base>, wherever it stood
     page.meta_robots = ", ".join(robots) or None
     page.robots_nofollow = bool(
         _ROBOTS_NOFOLLOW.search(page.meta_robots or "") or _ROBOTS_NOFOLLOW.search(x_robots_tag or "")
     )
+    refresh_links: list[Link] = []
+    for href in refresh_hrefs:
+        target = extraction.resolve(href)
+        if target:
+            refresh_links.append(make_link(target, extraction.source_domain, type="refresh", placement=None))
     return refresh_links
+
+
+def _meta_fact(attrs, page: Page, robots: list[str], refresh_hrefs: list[str]) -> None:
+    name = (attrs.get("name") or "").strip().lower()
+    content = attrs.get("content") or ""
+    if name in ("robots", "googlebot"):
+        robots.append(_collapse(content, 200))
+    elif name == "generator" and page.generator is None:
+        page.generator = _collapse(content, 200) or None
+    elif (attrs.get("http-equiv") or "").strip().lower() == "refresh":
+        match = _REFRESH_URL.search(content)
+        if match:
+            refresh_hrefs.append(match.group(1).strip())
 
 
 def analytics_ids(body: bytes) -> tuple[str, ...]:
@@ -437,6 +447,18 @@ def analytics_ids(body: bytes) -> tuple[str, ...]:
         if literal in body:
             found.update(match.decode() for match in pattern.findall(body))
     return tuple(sorted(found))
+
+
+def _note_image_alt(image, attrs, alts: dict[int, str]) -> None:
+    """Remember the alt of an image for the <a> holding it (the first image of a link wins)."""
+    node = image.parent
+    for _ in range(6):
+        if node is None:
+            return
+        if node.tag == "a":
+            alts.setdefault(node.mem_id, attrs.get("alt") or "")
+            return
+        node = node.parent
 
 
 def _outermost(containers: list) -> list:
