@@ -23,28 +23,25 @@ def web():
     return generate(seed=7)
 
 
-@pytest.fixture(scope="module")
-def warc_index(web, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sample")
-    write_warcs(web, folder / "warc")
-    db = folder / "warc.duckdb"
+def ingested(web, folder, write):
+    """Write the web with ``write`` (WARC or WAT), ingest it; yield (summary, read-only connection)."""
+    write(web, folder / "archives")
+    db = folder / "index.duckdb"
     with open_index(db) as index:
-        summary = ingest(index, [folder / "warc"])
+        summary = ingest(index, [folder / "archives"])
     con = duckdb.connect(str(db), read_only=True)
     yield summary, con
     con.close()
+
+
+@pytest.fixture(scope="module")
+def warc_index(web, tmp_path_factory):
+    yield from ingested(web, tmp_path_factory.mktemp("sample"), write_warcs)
 
 
 @pytest.fixture(scope="module")
 def wat_index(web, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sample-wat")
-    write_wats(web, folder / "wat")
-    db = folder / "wat.duckdb"
-    with open_index(db) as index:
-        summary = ingest(index, [folder / "wat"])
-    con = duckdb.connect(str(db), read_only=True)
-    yield summary, con
-    con.close()
+    yield from ingested(web, tmp_path_factory.mktemp("sample-wat"), write_wats)
 
 
 def links_by_fetch(con, columns):

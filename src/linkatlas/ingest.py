@@ -9,6 +9,7 @@ skipped; a file interrupted half-way is re-read and only the missing fetches are
 from __future__ import annotations
 
 import hashlib
+import operator
 import json
 import os
 import sys
@@ -89,6 +90,13 @@ _SOURCE_COLUMNS = (
 )
 
 
+_LINK_FIELDS = (
+    "target_url", "target_host", "target_domain", "anchor", "alt", "nofollow", "ugc", "sponsored", "type",
+    "placement", "hidden", "context", "ordinal",
+)
+_link_values = operator.attrgetter(*_LINK_FIELDS)
+
+
 class _Batch:
     """Column lists for one Arrow batch of fetches and links."""
 
@@ -109,20 +117,10 @@ class _Batch:
         count = len(page.links)
         for name, key in _SOURCE_COLUMNS:
             links[name].extend([fetch[key]] * count)
+        columns = [links[name] for name in _LINK_FIELDS]
         for link in page.links:
-            links["target_url"].append(link.target_url)
-            links["target_host"].append(link.target_host)
-            links["target_domain"].append(link.target_domain)
-            links["anchor"].append(link.anchor)
-            links["alt"].append(link.alt)
-            links["nofollow"].append(link.nofollow)
-            links["ugc"].append(link.ugc)
-            links["sponsored"].append(link.sponsored)
-            links["type"].append(link.type)
-            links["placement"].append(link.placement)
-            links["hidden"].append(link.hidden)
-            links["context"].append(link.context)
-            links["ordinal"].append(link.ordinal)
+            for column, value in zip(columns, _link_values(link)):
+                column.append(value)
 
     def tables(self) -> tuple[pa.Table, pa.Table]:
         return (

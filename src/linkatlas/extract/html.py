@@ -27,7 +27,10 @@ from linkatlas.extract.encoding import decode_html
 from linkatlas.extract.fingerprint import text_fingerprint
 from linkatlas.extract.urls import resolve_url, url_host
 
-__all__ = ["Link", "Page", "extract_page", "make_link", "add_links", "rel_flags", "LINK_TYPES", "PLACEMENTS"]
+__all__ = [
+    "Link", "Page", "extract_page", "make_link", "add_links", "rel_flags", "robots_nofollow", "refresh_href",
+    "LINK_TYPES", "PLACEMENTS",
+]
 
 LINK_TYPES = ("text", "image", "frame", "refresh", "redirect", "form")
 PLACEMENTS = ("content", "nav", "header", "footer", "sidebar", "comment")
@@ -154,6 +157,17 @@ def add_links(page: Page, links: list[Link], keep_internal: bool) -> None:
             page.external_links += 1
         link.ordinal = len(page.links)
         page.links.append(link)
+
+
+def robots_nofollow(meta_robots: str | None, x_robots_tag: str | None) -> bool:
+    """Does the page's meta robots or X-Robots-Tag say nofollow (or none)?"""
+    return bool(_ROBOTS_NOFOLLOW.search(meta_robots or "") or _ROBOTS_NOFOLLOW.search(x_robots_tag or ""))
+
+
+def refresh_href(content: str) -> str | None:
+    """The URL of a meta refresh ``content`` ("0; url=...")."""
+    match = _REFRESH_URL.search(content)
+    return match.group(1).strip() if match else None
 
 
 def _collapse(text: str | None, limit: int) -> str:
@@ -413,9 +427,7 @@ def _head_facts(tree: LexborHTMLParser, page: Page, extraction: _Extraction, x_r
     if "link" in seen:
         page.canonical = extraction.resolve(canonical_href)  # after <base>, wherever it stood
     page.meta_robots = ", ".join(robots) or None
-    page.robots_nofollow = bool(
-        _ROBOTS_NOFOLLOW.search(page.meta_robots or "") or _ROBOTS_NOFOLLOW.search(x_robots_tag or "")
-    )
+    page.robots_nofollow = robots_nofollow(page.meta_robots, x_robots_tag)
     refresh_links: list[Link] = []
     for href in refresh_hrefs:
         target = extraction.resolve(href)
@@ -432,9 +444,9 @@ def _meta_fact(attrs, page: Page, robots: list[str], refresh_hrefs: list[str]) -
     elif name == "generator" and page.generator is None:
         page.generator = _collapse(content, 200) or None
     elif (attrs.get("http-equiv") or "").strip().lower() == "refresh":
-        match = _REFRESH_URL.search(content)
-        if match:
-            refresh_hrefs.append(match.group(1).strip())
+        href = refresh_href(content)
+        if href:
+            refresh_hrefs.append(href)
 
 
 def analytics_ids(body: bytes) -> tuple[str, ...]:

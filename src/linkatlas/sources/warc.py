@@ -242,40 +242,30 @@ class _WarcReader:
             )
 
     def _next_member(self, handle, start: int) -> int | None:
-        if not self.gzipped:
-            return self._next_plain_record(handle, start)
-        handle.seek(start)
+        """Offset of the first record start at or after ``start`` (a gzip member that inflates
+        to a WARC header, or a plain ``WARC/1.`` line), scanning in 1 MiB chunks."""
+        marker = _GZIP_MAGIC if self.gzipped else b"WARC/1."
         position = start
         while True:
+            handle.seek(position)
             chunk = handle.read(1 << 20)
             if not chunk:
                 return None
-            index = chunk.find(_GZIP_MAGIC)
+            index = chunk.find(marker)
             while index >= 0:
-                candidate = position + index
-                handle.seek(candidate)
-                try:
-                    head = zlib.decompressobj(31).decompress(handle.read(512), 16)
-                except zlib.error:
-                    head = b""
-                if head.startswith(b"WARC/"):
-                    return candidate
-                index = chunk.find(_GZIP_MAGIC, index + 1)
-            position += max(len(chunk) - 2, 1)
-            handle.seek(position)
+                if self._record_starts_at(handle, position + index):
+                    return position + index
+                index = chunk.find(marker, index + 1)
+            position += max(len(chunk) - len(marker), 1)
 
-    def _next_plain_record(self, handle, start: int) -> int | None:
-        handle.seek(start)
-        position = start
-        while True:
-            chunk = handle.read(1 << 20)
-            if not chunk:
-                return None
-            index = chunk.find(b"WARC/1.")
-            if index >= 0:
-                return position + index
-            position += max(len(chunk) - 8, 1)
-            handle.seek(position)
+    def _record_starts_at(self, handle, offset: int) -> bool:
+        if not self.gzipped:
+            return True
+        handle.seek(offset)
+        try:
+            return zlib.decompressobj(31).decompress(handle.read(512), 16).startswith(b"WARC/")
+        except zlib.error:
+            return False
 
     def _last_record_end(self, start: int | None) -> tuple[bool, int | None]:
         """(is the record at ``start`` complete, byte offset where it ends)."""

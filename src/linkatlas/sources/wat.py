@@ -14,14 +14,14 @@ import re
 from html.entities import html5 as _ENTITIES
 
 from linkatlas.extract.domains import domain_of
-from linkatlas.extract.html import MAX_ANCHOR, Link, Page, add_links, make_link, rel_flags
+from linkatlas.extract.html import (
+    MAX_ANCHOR, Link, Page, add_links, make_link, refresh_href, rel_flags, robots_nofollow,
+)
 from linkatlas.extract.urls import resolve_url, url_host
 
 __all__ = ["page_from_wat"]
 
 _TYPES = {"A@/href": "text", "AREA@/href": "image", "IFRAME@/src": "frame", "FRAME@/src": "frame", "FORM@/action": "form"}
-_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
-_ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
 _CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # as html.unescape
 
 
@@ -69,9 +69,9 @@ def _head(meta: dict, page: Page) -> list[tuple[str, str]]:
         elif name == "generator" and page.generator is None:
             page.generator = _text(content) or None
         elif str(entry.get("http-equiv") or "").lower() == "refresh":
-            match = _REFRESH_URL.search(content)
-            if match:
-                refreshes.append((match.group(1).strip(), "refresh"))
+            href = refresh_href(content)
+            if href:
+                refreshes.append((href, "refresh"))
     for entry in head.get("Link") or []:
         if isinstance(entry, dict) and str(entry.get("rel") or "").lower() == "canonical" and entry.get("url"):
             page.canonical = resolve_url(_url(str(entry["url"])), page.base_url or page.url)
@@ -84,9 +84,7 @@ def page_from_wat(meta: dict | None, url: str, *, x_robots_tag: str | None = Non
     page = Page(url=url, encoding=None, word_count=None, text_bytes=None, fingerprint=None)
     meta = meta if isinstance(meta, dict) else {}
     refreshes = _head(meta, page)
-    page.robots_nofollow = bool(
-        _ROBOTS_NOFOLLOW.search(page.meta_robots or "") or _ROBOTS_NOFOLLOW.search(x_robots_tag or "")
-    )
+    page.robots_nofollow = robots_nofollow(page.meta_robots, x_robots_tag)
     source_domain = domain_of(url_host(url))
     base = page.base_url or url
     links: list[Link] = []
