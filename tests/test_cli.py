@@ -120,3 +120,11 @@ def test_progress_bar_goes_to_stderr_only_when_asked_or_on_a_terminal(runner, db
     shown = invoke(runner, ["ingest", "--db", str(db_path) + "2", "--progress", "--format", "json", archive])
     assert "ingest" in shown.stderr and "100%" in shown.stderr
     assert json.loads(shown.stdout)["fetches"] == 16  # stdout stays pure data
+
+
+def test_a_folder_without_archives_is_a_usage_error(runner, db_path, tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("x")
+    result = invoke(runner, ["ingest", "--db", str(db_path), str(tmp_path / "empty")])
+    assert result.exit_code == 2
+    assert "no .warc, .arc or .wat files in this folder" in result.stderr

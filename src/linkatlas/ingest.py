@@ -62,9 +62,10 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(ARCHIVE_SUFFIXES))
-            )
+            archives = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(ARCHIVE_SUFFIXES))
+            if not archives:
+                raise UsageError(f"{path}: no .warc, .arc or .wat files in this folder (or its subfolders)")
+            found.extend(archives)
         elif path.exists():
             found.append(path)
         else:
