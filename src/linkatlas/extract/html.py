@@ -1,17 +1,19 @@
 """HTML → links and page facts, with the lexbor parser (selectolax).
 
-CSS queries find the links, the landmark containers and the hidden elements; a link's innermost
-container, hidden ancestor and text block then come from walks up the tree that remember every
-element they pass, so each element is visited once however deeply the page nests:
+One CSS query finds the links (another the head facts). Internal links are only counted, before
+any per-link work. For each stored link, its innermost landmark container, hidden ancestor and
+text block come from walks up the tree that remember every element they pass, so an element is
+classified at most once per page however deeply the page nests, and a page without external
+links costs no walk at all:
 
 - links are ``<a href>``, ``<area href>`` (anchor: alt), ``<iframe/frame src>`` (type frame),
   ``<form action>`` (type form) and ``<meta http-equiv=refresh>`` (type refresh);
-- placement comes from the *innermost* landmark container holding the link (class and id words
-  match in any case);
+- placement comes from the *innermost* landmark container holding the link: tags, ARIA roles,
+  and class/id words in any case (see ``_CATEGORY_PARTS``);
 - hidden means the link or an ancestor has inline ``display:none``, ``visibility:hidden``,
   ``font-size:0`` or the ``hidden`` attribute;
 - the main text (for word count and simhash) is ``<main>``, else a lone ``<article>``, else
-  ``<body>``, without scripts, styles and the boilerplate containers found for placement.
+  ``<body>``, without scripts, styles, forms and nav/header/footer/aside elements.
 """
 
 from __future__ import annotations
@@ -41,20 +43,6 @@ MAX_TITLE = 512
 MAX_LINKS_PER_PAGE = 20_000
 
 _LINK_SELECTOR = "a[href], area[href], iframe[src], frame[src], form[action]"
-# Every class/id word of _CATEGORY_PARTS contains one of these (so the CSS prefilter misses none).
-_CONTAINER_WORDS = (
-    "header", "masthead", "topbar", "foot", "colophon", "nav", "menu", "breadcrumb", "sidebar", "aside",
-    "widget", "secondary", "blogroll", "comment", "reply", "replies", "disqus", "signature",
-)
-_CONTAINER_SELECTOR = ", ".join(
-    ["header", "footer", "nav", "aside"]
-    + [f"[role={role} i]" for role in ("navigation", "banner", "contentinfo", "complementary", "comment")]
-    + [f"[{attribute}*={word} i]" for word in _CONTAINER_WORDS for attribute in ("class", "id")]
-)
-_HIDDEN_SELECTOR = "[hidden], [style*=none i], [style*=hidden i], [style*=font-size i]"
-_STRUCTURE_SELECTOR = ", ".join(
-    ["main, [role=main i], article, section", _HIDDEN_SELECTOR, "a img", _CONTAINER_SELECTOR]
-)
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0*\.?0+(?:px|pt|em|rem|%)?\s*(?:;|!|$)",
     re.IGNORECASE,
@@ -82,6 +70,15 @@ _TAG_CATEGORY = {"nav": "nav", "aside": "sidebar", "header": "header", "footer":
 _NEVER_CONTAINERS = {"html", "body", "head", "main", "article", "-document"}
 _SECTIONING = {"article", "main", "section", "aside", "nav"}
 _INLINE = {"span", "b", "strong", "em", "i", "u", "font", "small", "mark", "abbr", "cite", "sup", "sub", "a", "label"}
+_NOT_MAIN_TEXT = [
+    "script", "style", "noscript", "template", "svg", "iframe", "select", "form",
+    "nav", "header", "footer", "aside",
+]
+_BOILERPLATE_NAMES = (
+    "header", "masthead", "footer", "colophon", "sidebar", "secondary", "widget", "comments", "comment",
+    "menu", "nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "site-header", "site-footer",
+)
+_BOILERPLATE_SELECTOR = ", ".join(f"#{name}, .{name}" for name in _BOILERPLATE_NAMES)
 _HEAD_SELECTOR = "html, title, base[href], link[rel][href], meta"
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
 _ANALYTICS = (  # (literal, pattern starting with it): a literal prefix lets `re` scan fast
@@ -176,29 +173,24 @@ def _collapse(text: str | None, limit: int) -> str:
     return " ".join(text.split())[:limit]
 
 
-def _innermost(node, marked: dict, memo: dict):
-    """The value in ``marked`` of the innermost of ``node`` and its ancestors found there, else None.
-
-    ``memo`` (one per ``marked``) remembers the answer for every element passed, so answering for
-    all links of a page visits each element once, however deep the nesting.
-    """
-    if not marked:
-        return None
-    path = []
-    value = None
-    while node is not None:
-        key = node.mem_id
-        if key in memo:
-            value = memo[key]
-            break
-        path.append(key)
-        if key in marked:
-            value = marked[key]
-            break
-        node = node.parent
-    for key in path:
-        memo[key] = value
-    return value
+def _outermost(nodes: list) -> list:
+    """The nodes not nested in another node of the list (removing those removes all).
+    Each element is walked past once (``covered`` remembers the answer), so nesting is linear."""
+    marked = {node.mem_id for node in nodes}
+    covered: dict[int, bool] = {}  # element -> it or an ancestor is marked
+    outermost = []
+    for node in nodes:
+        chain = []
+        parent = node.parent
+        while parent is not None and parent.mem_id not in marked and parent.mem_id not in covered:
+            chain.append(parent.mem_id)
+            parent = parent.parent
+        inside = parent is not None and (parent.mem_id in marked or covered[parent.mem_id])
+        for key in chain:
+            covered[key] = inside
+        if not inside:
+            outermost.append(node)
+    return outermost
 
 
 def _ancestors_of(nodes, ancestors: set[int]) -> set[int]:
@@ -237,7 +229,9 @@ class _Extraction:
         self.keep_internal = keep_internal
         self.source_domain = domain_of(url_host(page.url))
         self.resolved: dict[str, str | None] = {}
-        self.boilerplate: list = []
+        self.states: dict[int, tuple[str | None, bool, bool]] = {}
+        self.main_holders: set[int] | None = None
+        self.content_holders: set[int] = set()
         self.blocks: dict[int, object] = {}
         self.text_budget = 0  # characters of block text context() may still read (set per page)
 
@@ -257,47 +251,50 @@ class _Extraction:
         self.resolved[href] = resolved
         return resolved
 
-    def structure(self) -> tuple[dict[int, str], dict[int, bool], dict[int, str]]:
-        """One pass over the page's structure: (landmark containers -> placement,
-        hidden elements, <a> -> alt of the image it holds), keyed by mem_id."""
-        mains, articles, candidates = [], [], []
-        sectioning: dict[int, bool] = {}
-        hidden: dict[int, bool] = {}
-        alts: dict[int, str] = {}
-        for node in self.tree.css(_STRUCTURE_SELECTOR):
-            tag = node.tag
-            attrs = node.attributes
-            if tag == "img":
-                _note_image_alt(node, attrs, alts)
-                continue
-            if tag == "main" or (attrs.get("role") or "").lower() == "main":
-                mains.append(node)
-            elif tag == "article":
-                articles.append(node)
-            if tag in _SECTIONING:
-                sectioning[node.mem_id] = True
-            if "hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or ""):
-                hidden[node.mem_id] = True
-            if tag not in _NEVER_CONTAINERS:
-                category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
-                if category is not None:
-                    candidates.append((node, tag, category))
-        return self.landmarks(candidates, mains, articles, sectioning), hidden, alts
+    def state(self, node) -> tuple[str | None, bool, bool]:
+        """(innermost landmark placement, hidden, inside a sectioning element) of ``node``.
 
-    def landmarks(self, candidates, mains, articles, sectioning) -> dict[int, str]:
-        main_holders = _ancestors_of(mains, set())
-        content_holders = _ancestors_of(articles, set(main_holders))
-        sectioning_memo: dict = {}
-        placement: dict[int, str] = {}
-        for container, tag, category in candidates:
+        Walks up to the nearest element already known and classifies the elements passed from
+        the top down, so every element of a page is classified at most once.
+        """
+        states = self.states
+        chain = []
+        while node is not None and node.mem_id not in states:
+            chain.append(node)
+            node = node.parent
+        state = states[node.mem_id] if node is not None else (None, False, False)
+        for element in reversed(chain):
+            state = self.own_state(element, state)
+            states[element.mem_id] = state
+        return state
+
+    def own_state(self, element, parent_state: tuple[str | None, bool, bool]) -> tuple[str | None, bool, bool]:
+        placement, hidden, in_section = parent_state
+        tag = element.tag
+        if tag in _NEVER_CONTAINERS or not element.is_element_node:
+            return placement, hidden, in_section or tag in _SECTIONING
+        attrs = element.attributes
+        if not hidden and ("hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or "")):
+            hidden = True
+        category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
+        if category is not None:
             if tag in _TAG_CATEGORY:
-                if category in ("header", "footer") and _innermost(container.parent, sectioning, sectioning_memo):
-                    continue  # an article's own header/footer is part of the content
-            elif container.mem_id in (main_holders if category == "comment" else content_holders):
-                continue  # a page wrapper named "main-nav-wrapper" is not a menu (comments are often <article>s)
-            self.boilerplate.append(container)
-            placement[container.mem_id] = category
-        return placement
+                if not (in_section and category in ("header", "footer")):
+                    placement = category  # an article's own header/footer is part of the content
+            elif element.mem_id not in self.holders(main_only=category == "comment"):
+                placement = category  # a page wrapper named "main-nav-wrapper" is not a menu
+        return placement, hidden, in_section or tag in _SECTIONING
+
+    def holders(self, main_only: bool) -> set[int]:
+        """Elements holding the page's <main> (or, unless main_only, an <article>): never landmarks.
+        Comments are often <article>s, so only <main> disqualifies a comment container."""
+        if self.main_holders is None:
+            mains, articles = [], []
+            for node in self.tree.css("main, [role=main i], article"):
+                (articles if node.tag == "article" else mains).append(node)
+            self.main_holders = _ancestors_of(mains, set())
+            self.content_holders = _ancestors_of(articles, set(self.main_holders))
+        return self.main_holders if main_only else self.content_holders
 
     def block_of(self, node):
         """The nearest ancestor of ``node`` that is not an inline element (remembered per element)."""
@@ -341,11 +338,8 @@ class _Extraction:
 
     def links(self) -> list[Link]:
         """The page's links in document order; internal ones only counted unless kept."""
-        placement, hidden, alts = self.structure()
         context_cache: dict = {}
         links: list[Link] = []
-        placement_memo: dict = {}
-        hidden_memo: dict = {}
         page = self.page
         base = page.base_url or page.url
         # with internal links only counted, a relative href needs no resolving when it stays on the site
@@ -371,22 +365,23 @@ class _Extraction:
                     continue
             else:
                 page.external_links += 1
-            link = self.link(node, tag, attrs, resolved, internal, alts)
-            link.placement = _innermost(node, placement, placement_memo) or "content"
-            link.hidden = bool(_innermost(node, hidden, hidden_memo))
+            link = self.link(node, tag, attrs, resolved, internal)
+            placement, link.hidden, _ = self.state(node)
+            link.placement = placement or "content"
             if link.type in ("text", "image"):
                 # an image link's anchor is its alt, which is not in the text around it
                 link.context = self.context(node, link.anchor if link.type == "text" else "", context_cache)
             links.append(link)
         return links
 
-    def link(self, node, tag: str, attrs, resolved: tuple[str, str, str], internal: bool, alts) -> Link:
+    def link(self, node, tag: str, attrs, resolved: tuple[str, str, str], internal: bool) -> Link:
         nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
         link = Link(resolved[0], resolved[1], resolved[2], nofollow=nofollow, ugc=ugc, sponsored=sponsored,
                     internal=internal)
         if tag == "a":
             link.anchor = _collapse(node.text(deep=True), MAX_ANCHOR)
-            alt = alts.get(node.mem_id)
+            image = node.css_first("img")
+            alt = None if image is None else image.attributes.get("alt") or ""
             if alt is not None:
                 link.alt = _collapse(alt, MAX_ANCHOR)
                 if not link.anchor:
@@ -461,30 +456,15 @@ def analytics_ids(body: bytes) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _note_image_alt(image, attrs, alts: dict[int, str]) -> None:
-    """Remember the alt of an image for the <a> holding it (the first image of a link wins)."""
-    node = image.parent
-    for _ in range(6):
-        if node is None:
-            return
-        if node.tag == "a":
-            alts.setdefault(node.mem_id, attrs.get("alt") or "")
-            return
-        node = node.parent
-
-
-def _outermost(containers: list) -> list:
-    """The containers not nested in another one of the list (removing those removes all)."""
-    marked = {container.mem_id: True for container in containers}
-    memo: dict = {}
-    return [container for container in containers if not _innermost(container.parent, marked, memo)]
-
-
-def _main_text(tree: LexborHTMLParser, boilerplate: list) -> str:
-    tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe", "select"])
-    for container in _outermost(boilerplate):
-        container.decompose()
-    root = tree.css_first("main, [role=main]")
+def _main_text(tree: LexborHTMLParser) -> str:
+    """<main>, else a lone <article>, else <body>: without scripts, styles, forms, the
+    nav/header/footer/aside elements and the containers with the commonest boilerplate ids and
+    classes (matching every class/id word, as placement does, would cost more than it corrects)."""
+    tree.strip_tags(_NOT_MAIN_TEXT)
+    boilerplate = [node for node in tree.css(_BOILERPLATE_SELECTOR) if node.tag not in _NEVER_CONTAINERS]
+    for node in _outermost(boilerplate):
+        node.decompose()
+    root = tree.css_first("main, [role=main i]")
     if root is None:
         articles = tree.css("article")
         root = articles[0] if len(articles) == 1 else tree.body
@@ -513,5 +493,5 @@ def extract_page(
     for link in extraction.links():  # counted as internal/external already
         link.ordinal = len(page.links)
         page.links.append(link)
-    page.word_count, page.text_bytes, page.fingerprint = text_fingerprint(_main_text(tree, extraction.boilerplate))
+    page.word_count, page.text_bytes, page.fingerprint = text_fingerprint(_main_text(tree))
     return page
