@@ -67,7 +67,7 @@ def run_linkatlas(folder: str) -> dict:
     from linkatlas.ingest import ingest
 
     db = Path(tempfile.mkdtemp()) / "bench.duckdb"
-    with open_index(db) as index:
+    with open_index(db, memory_limit="256MB") as index:  # as `linkatlas ingest` does by default
         index.sql("SET threads = 1")
         started = time.perf_counter()
         summary = ingest(index, [folder], progress=False)

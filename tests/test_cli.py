@@ -128,3 +128,9 @@ def test_a_folder_without_archives_is_a_usage_error(runner, db_path, tmp_path):
     result = invoke(runner, ["ingest", "--db", str(db_path), str(tmp_path / "empty")])
     assert result.exit_code == 2
     assert "no .warc, .arc or .wat files in this folder" in result.stderr
+
+
+def test_memory_limit_must_be_a_size(runner, db_path):
+    result = invoke(runner, ["ingest", "--db", str(db_path), "--memory-limit", "lots",
+                             str(WARC_DATA / "example.warc.gz")])
+    assert result.exit_code == 2 and "give a size such as 256MB" in result.stderr

@@ -31,8 +31,8 @@ from linkatlas.sources.wat import page_from_wat
 
 __all__ = ["ingest", "IngestSummary", "expand_paths"]
 
-BATCH_PAGES = 2000
-BATCH_LINKS = 250_000
+BATCH_PAGES = 1000
+BATCH_LINKS = 50_000
 
 
 @dataclass

@@ -85,9 +85,11 @@ def cli(traceback: bool) -> None:
 @click.option("--internal", "keep_internal", is_flag=True,
               help="Also store internal links (same registrable domain); by default only counted.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
-@click.option("--batch-pages", default=2000, show_default=True, hidden=True, type=click.IntRange(1))
+@click.option("--memory-limit", default="256MB", show_default=True,
+              help="Cap on DuckDB's buffer memory while ingesting (memory stays flat whatever the input size).")
+@click.option("--batch-pages", default=1000, show_default=True, hidden=True, type=click.IntRange(1))
 @handle_errors
-def ingest(paths, db, fmt, keep_internal, progress, batch_pages):
+def ingest(paths, db, fmt, keep_internal, progress, memory_limit, batch_pages):
     """Take WARC, ARC and Common Crawl WAT files (or folders of them) into the link index.
 
     Every HTTP response is recorded as a fetch with its status, date and IP; 2xx HTML pages
@@ -105,7 +107,7 @@ def ingest(paths, db, fmt, keep_internal, progress, batch_pages):
     from linkatlas.ingest import ingest as run_ingest
 
     ctx = click.get_current_context()
-    with open_index(db) as index:
+    with open_index(db, memory_limit=memory_limit) as index:
         try:
             summary = run_ingest(index, paths, keep_internal=keep_internal, progress=progress,
                                  batch_pages=batch_pages)

@@ -8,13 +8,14 @@ A crash or Ctrl-C loses at most the batch in flight; re-running the same input c
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from linkatlas.errors import IndexError_
+from linkatlas.errors import IndexError_, UsageError
 from linkatlas.index.schema import migrate
 
 __all__ = ["Index", "open_index", "default_db_path", "run_sql", "FETCH_SCHEMA", "LINK_SCHEMA"]
@@ -185,8 +186,12 @@ class Index:
         }
 
 
-def open_index(path: str | os.PathLike | None = None, *, read_only: bool = False) -> Index:
-    """Open (creating and migrating if needed) the index at ``path`` (see :func:`default_db_path`)."""
+def open_index(path: str | os.PathLike | None = None, *, read_only: bool = False,
+               memory_limit: str | None = None) -> Index:
+    """Open (creating and migrating if needed) the index at ``path`` (see :func:`default_db_path`).
+
+    ``memory_limit`` ("256MB") caps DuckDB's buffer pool; by default DuckDB may use 80 % of RAM.
+    """
     db_path = default_db_path(path)
     if read_only and not db_path.exists():
         raise IndexError_(f"{db_path}: no linkatlas index here — run `linkatlas ingest` first or pass --db")
@@ -196,6 +201,19 @@ def open_index(path: str | os.PathLike | None = None, *, read_only: bool = False
         raise IndexError_(f"{db_path}: cannot open the index ({error}) — is another linkatlas writing to it?") from None
     except duckdb.Error as error:
         raise IndexError_(f"{db_path}: not a DuckDB database ({error}) — pass --db with another path") from None
+    if memory_limit:
+        try:
+            run_sql(con, f"SET memory_limit = '{_memory_size(memory_limit)}'")
+        except duckdb.Error as error:
+            con.close()
+            raise UsageError(f"--memory-limit {memory_limit}: {error}") from None
     if not read_only:
         migrate(con, str(db_path))
     return Index(con, db_path)
+
+
+def _memory_size(value: str) -> str:
+    value = value.strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+        raise UsageError(f"--memory-limit {value!r}: give a size such as 256MB or 2GB")
+    return value
