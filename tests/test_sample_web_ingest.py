@@ -160,6 +160,7 @@ def test_wat_ingestion_gives_the_same_links_without_the_facts_a_wat_lacks(web, w
     summary, con = wat_index
     assert summary.errors == 0
     assert summary.fetches == len(web.fetches)
+    assert summary.pages == len([f for f in web.fetches if 200 <= f.status < 300 and f.content_type == "text/html"])
     stored = links_by_fetch(con, "l.target_url, l.anchor, l.alt, l.type, l.placement, l.hidden")
     mismatches = []
     for fetch in web.fetches:

@@ -145,6 +145,7 @@ class _Ingestor:
     def page_for(self, capture: Capture, url: str, host: str) -> Page | None:
         status = capture.status or 0
         if capture.wat is not None and 200 <= status < 300:
+            self.summary.pages += 1
             return page_from_wat(capture.wat, url, x_robots_tag=capture.x_robots_tag, keep_internal=self.keep_internal)
         if capture.body is not None:
             self.summary.pages += 1
@@ -158,7 +159,7 @@ class _Ingestor:
             page = Page(url=url, encoding=None, word_count=None, text_bytes=None)
             redirect = make_link(target, domain_of(host), type="redirect", placement=None, hidden=False, context=None)
             add_links(page, [redirect], self.keep_internal)
-            page.base_url = target
+            page.base_url = target  # a redirect's links resolve against its Location: stored as redirect_to
             return page
         return None
 

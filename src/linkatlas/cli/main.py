@@ -85,7 +85,7 @@ def cli(traceback: bool) -> None:
 @click.option("--internal", "keep_internal", is_flag=True,
               help="Also store internal links (same registrable domain); by default only counted.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
-@click.option("--memory-limit", default="256MB", show_default=True,
+@click.option("--memory-limit", default="128MB", show_default=True,
               help="Cap on DuckDB's buffer memory while ingesting (memory stays flat whatever the input size).")
 @click.option("--batch-pages", default=1000, show_default=True, hidden=True, type=click.IntRange(1))
 @handle_errors

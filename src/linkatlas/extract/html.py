@@ -380,7 +380,9 @@ class _Extraction:
                     internal=internal)
         if tag == "a":
             link.anchor = _collapse(node.text(deep=True), MAX_ANCHOR)
-            image = node.css_first("img")
+            child = node.child
+            only_text = child is None or (child.is_text_node and child.next is None)
+            image = None if only_text else node.css_first("img")
             alt = None if image is None else image.attributes.get("alt") or ""
             if alt is not None:
                 link.alt = _collapse(alt, MAX_ANCHOR)
