@@ -69,7 +69,7 @@ def run_linkatlas(folder: str) -> dict:
 
     extract_page(b"<a href='https://example.org/'>warm-up</a>", "https://example.com/")  # loads the PSL once
     db = Path(tempfile.mkdtemp()) / "bench.duckdb"
-    with open_index(db, memory_limit="256MB") as index:  # as `linkatlas ingest` does by default
+    with open_index(db, memory_limit="128MB") as index:  # as `linkatlas ingest` does by default
         index.sql("SET threads = 1")
         started = time.perf_counter()
         summary = ingest(index, [folder], progress=False)
