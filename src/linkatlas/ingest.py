@@ -32,7 +32,7 @@ from linkatlas.sources.wat import page_from_wat
 __all__ = ["ingest", "IngestSummary", "expand_paths"]
 
 BATCH_PAGES = 1000
-BATCH_LINKS = 50_000
+BATCH_LINKS = 20_000
 
 
 @dataclass
