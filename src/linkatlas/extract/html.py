@@ -251,8 +251,9 @@ class _Extraction:
         self.resolved[href] = resolved
         return resolved
 
-    def state(self, node) -> tuple[str | None, bool, bool]:
-        """(innermost landmark placement, hidden, inside a sectioning element) of ``node``.
+    def state(self, node, attrs: dict | None = None) -> tuple[str | None, bool, bool]:
+        """(innermost landmark placement, hidden, inside a sectioning element) of ``node``
+        (whose ``attrs`` the caller may already hold).
 
         Walks up to the nearest element already known and classifies the elements passed from
         the top down, so every element of a page is classified at most once.
@@ -263,27 +264,33 @@ class _Extraction:
             chain.append(node)
             node = node.parent
         state = states[node.mem_id] if node is not None else (None, False, False)
-        for element in reversed(chain):
-            state = self.own_state(element, state)
+        for position in range(len(chain) - 1, -1, -1):
+            element = chain[position]
+            state = self.own_state(element, state, attrs if position == 0 else None)
             states[element.mem_id] = state
         return state
 
-    def own_state(self, element, parent_state: tuple[str | None, bool, bool]) -> tuple[str | None, bool, bool]:
+    def own_state(self, element, parent_state: tuple[str | None, bool, bool],
+                  attrs: dict | None = None) -> tuple[str | None, bool, bool]:
         placement, hidden, in_section = parent_state
         tag = element.tag
+        in_section = in_section or tag in _SECTIONING
         if tag in _NEVER_CONTAINERS or not element.is_element_node:
-            return placement, hidden, in_section or tag in _SECTIONING
-        attrs = element.attributes
+            return placement, hidden, in_section
+        if attrs is None:
+            attrs = element.attributes
+        if not attrs and tag not in _TAG_CATEGORY:
+            return placement, hidden, in_section
         if not hidden and ("hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or "")):
             hidden = True
         category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
         if category is not None:
             if tag in _TAG_CATEGORY:
-                if not (in_section and category in ("header", "footer")):
+                if not (parent_state[2] and category in ("header", "footer")):
                     placement = category  # an article's own header/footer is part of the content
             elif element.mem_id not in self.holders(main_only=category == "comment"):
                 placement = category  # a page wrapper named "main-nav-wrapper" is not a menu
-        return placement, hidden, in_section or tag in _SECTIONING
+        return placement, hidden, in_section
 
     def holders(self, main_only: bool) -> set[int]:
         """Elements holding the page's <main> (or, unless main_only, an <article>): never landmarks.
@@ -311,13 +318,14 @@ class _Extraction:
             self.blocks[key] = block
         return block
 
-    def context(self, node, anchor: str, cache: dict) -> str:
+    def context(self, node, anchor: str, cache: dict, only_text: bool = False) -> str:
         block = self.block_of(node)
         if block is None:
             return anchor[:MAX_CONTEXT]
         # An anchor split by inline tags ("exam<b>ple</b>" -> "example") is whole only in the text
         # joined without separators; otherwise the spaced text reads better around block tags.
-        separator = "" if anchor and _collapse(node.text(deep=True, separator=" "), MAX_ANCHOR) != anchor else " "
+        split = anchor and not only_text and _collapse(node.text(deep=True, separator=" "), MAX_ANCHOR) != anchor
+        separator = "" if split else " "
         key = (block.mem_id, separator)
         if key not in cache:
             if self.text_budget <= 0:
@@ -365,23 +373,23 @@ class _Extraction:
                     continue
             else:
                 page.external_links += 1
-            link = self.link(node, tag, attrs, resolved, internal)
-            placement, link.hidden, _ = self.state(node)
+            child = node.child
+            only_text = child is None or (child.is_text_node and child.next is None)
+            link = self.link(node, tag, attrs, resolved, internal, only_text)
+            placement, link.hidden, _ = self.state(node, attrs)
             link.placement = placement or "content"
             if link.type in ("text", "image"):
                 # an image link's anchor is its alt, which is not in the text around it
-                link.context = self.context(node, link.anchor if link.type == "text" else "", context_cache)
+                link.context = self.context(node, link.anchor if link.type == "text" else "", context_cache, only_text)
             links.append(link)
         return links
 
-    def link(self, node, tag: str, attrs, resolved: tuple[str, str, str], internal: bool) -> Link:
+    def link(self, node, tag: str, attrs, resolved: tuple[str, str, str], internal: bool, only_text: bool) -> Link:
         nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
         link = Link(resolved[0], resolved[1], resolved[2], nofollow=nofollow, ugc=ugc, sponsored=sponsored,
                     internal=internal)
         if tag == "a":
             link.anchor = _collapse(node.text(deep=True), MAX_ANCHOR)
-            child = node.child
-            only_text = child is None or (child.is_text_node and child.next is None)
             image = None if only_text else node.css_first("img")
             alt = None if image is None else image.attributes.get("alt") or ""
             if alt is not None:
