@@ -471,15 +471,18 @@ def _main_text(tree: LexborHTMLParser) -> str:
     nav/header/footer/aside elements and the containers with the commonest boilerplate ids and
     classes (matching every class/id word, as placement does, would cost more than it corrects)."""
     tree.strip_tags(_NOT_MAIN_TEXT)
-    boilerplate = [node for node in tree.css(_BOILERPLATE_SELECTOR) if node.tag not in _NEVER_CONTAINERS]
-    for node in _outermost(boilerplate):
-        node.decompose()
     root = tree.css_first("main, [role=main i]")
     if root is None:
         articles = tree.css("article")
         root = articles[0] if len(articles) == 1 else tree.body
     if root is None:
         return ""
+    boilerplate = [
+        node for node in root.css(_BOILERPLATE_SELECTOR)
+        if node.tag not in _NEVER_CONTAINERS and node.mem_id != root.mem_id
+    ]
+    for node in _outermost(boilerplate):
+        node.decompose()
     return root.text(deep=True, separator=" ")
 
 
