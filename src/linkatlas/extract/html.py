@@ -22,6 +22,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 from linkatlas.extract.domains import domain_of
@@ -81,12 +82,14 @@ _BOILERPLATE_NAMES = (
 _BOILERPLATE_SELECTOR = ", ".join(f"#{name}, .{name}" for name in _BOILERPLATE_NAMES)
 _HEAD_SELECTOR = "html, title, base[href], link[rel][href], meta"
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
-_ANALYTICS = (  # (literal, pattern starting with it): a literal prefix lets `re` scan fast
+_ANALYTICS = (  # (prefix, the id pattern starting with it)
     (b"UA-", re.compile(rb"UA-\d{4,10}-\d{1,4}(?![\w-])")),
     (b"GTM-", re.compile(rb"GTM-[A-Z0-9]{4,9}(?![\w-])")),
     (b"ca-pub-", re.compile(rb"ca-pub-\d{10,20}(?!\w)")),
     (b"G-", re.compile(rb"G-[A-Z0-9]{6,12}(?![\w-])")),
 )
+_DASH = ord("-")
+_PREFIX_LAST_BYTES = np.frombuffer(b"AMbG", dtype=np.uint8)  # the byte before the dash of each prefix
 _ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
 
 
@@ -455,14 +458,32 @@ def _meta_fact(attrs, page: Page, robots: list[str], refresh_hrefs: list[str]) -
 
 
 def analytics_ids(body: bytes) -> tuple[str, ...]:
-    """Google Analytics (UA-, G-), Tag Manager (GTM-) and AdSense (ca-pub-) ids in a page."""
+    """Google Analytics (UA-, G-), Tag Manager (GTM-) and AdSense (ca-pub-) ids in a page.
+
+    One vectorised pass finds the dashes that end one of the prefixes ("UA-", "GTM-",
+    "ca-pub-", "G-"); only those few positions are checked with the id patterns.
+    """
+    data = np.frombuffer(body, dtype=np.uint8)
+    dashes = np.flatnonzero(data == _DASH)
+    dashes = dashes[dashes > 0]
+    before = data[dashes - 1]
+    candidates = dashes[np.isin(before, _PREFIX_LAST_BYTES)]
     found: set[str] = set()
-    has_gtag = b"gtag" in body or b"googletagmanager" in body
-    for literal, pattern in _ANALYTICS:
-        if literal == b"G-" and not has_gtag:
-            continue
-        if literal in body:
-            found.update(match.decode() for match in pattern.findall(body))
+    google_tag = None
+    for dash in candidates.tolist():
+        for literal, pattern in _ANALYTICS:
+            start = dash + 1 - len(literal)
+            if start < 0 or not body.startswith(literal, start):
+                continue
+            match = pattern.match(body, start)
+            if match is None:
+                continue
+            if literal == b"G-":
+                if google_tag is None:  # "G-" alone is too common to mean Google Analytics
+                    google_tag = b"gtag" in body or b"googletagmanager" in body
+                if not google_tag:
+                    continue
+            found.add(match.group().decode())
     return tuple(sorted(found))
 
 
