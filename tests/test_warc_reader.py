@@ -136,3 +136,52 @@ def test_gzip_of_something_else_is_an_unknown_format(tmp_path):
     path.write_bytes(gzip.compress(b"id,name\n1,x\n"))
     with pytest.raises(UnknownFormatError):
         read(path)
+
+
+def _one_response(tmp_path, body: bytes, headers):
+    from datetime import timezone
+
+    from linkatlas.sources.warcwriter import WarcWriter
+
+    path = tmp_path / "one.warc.gz"
+    with WarcWriter(path) as writer:
+        writer.write_response("http://big.example/", datetime(2026, 1, 1, tzinfo=timezone.utc), ip="192.0.2.7",
+                              status=200, reason="OK", headers=headers, body=body)
+    return read(path)
+
+
+def test_huge_page_is_cut_at_the_body_limit_and_counted(tmp_path):
+    from linkatlas.sources.warc import MAX_BODY
+
+    body = b"<html><body>" + b"<p>spam</p>" * (MAX_BODY // 10) + b"</body></html>"
+    (capture,), stats = _one_response(tmp_path, body, [("Content-Type", "text/html")])
+    assert len(body) > MAX_BODY and len(capture.body) == MAX_BODY
+    assert stats.counters["ingest/body/truncated_to_limit"] == 1
+
+
+def test_gzip_bomb_is_inflated_only_up_to_the_limit(tmp_path):
+    from linkatlas.sources.warc import MAX_BODY
+
+    bomb = gzip.compress(b"<p>" + b"A" * (50 * MAX_BODY))  # 250 MB of HTML in about 250 KB
+    (capture,), stats = _one_response(
+        tmp_path, bomb, [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    )
+    assert len(bomb) < MAX_BODY // 10
+    assert len(capture.body) == MAX_BODY
+    assert stats.counters["ingest/body/truncated_to_limit"] == 1
+
+
+def test_broken_content_encoding_is_counted_not_fatal(tmp_path):
+    (capture,), stats = _one_response(
+        tmp_path, b"\x1f\x8b\x08\x00garbage", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    )
+    assert capture.body is None and capture.status == 200
+    assert stats.counters["ingest/body/bad_content_encoding"] == 1
+
+
+def test_cut_compressed_body_keeps_what_it_inflates(tmp_path):
+    html = b"<html><body>" + b"<a href='http://x.example/'>x</a>" * 2000 + b"</body></html>"
+    cut = gzip.compress(html)[:-200]
+    (capture,), stats = _one_response(tmp_path, cut, [("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
+    assert 0 < len(capture.body) < len(html) and html.startswith(capture.body)
+    assert stats.counters["ingest/body/truncated_content_encoding"] == 1

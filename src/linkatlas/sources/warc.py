@@ -181,6 +181,11 @@ def _decode_content(body: bytes, headers: dict[str, str], stats: RunStats) -> by
             return None
         if inflater.unconsumed_tail:
             stats.count("ingest/body/truncated_to_limit")
+        elif not inflater.eof:  # the compressed stream stops early: keep what it gave, if anything
+            if not decoded:
+                stats.count("ingest/body/bad_content_encoding")
+                return None
+            stats.count("ingest/body/truncated_content_encoding")
         return decoded
     if encoding in ("br", "zstd"):
         stats.count(f"ingest/body/unsupported_encoding_{encoding}")
