@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -148,32 +148,19 @@ def _page_dict(page: TargetPage) -> dict[str, Any]:
     return {"domain": page.domain, "title": page.title, "keywords": list(page.keywords)}
 
 
+def _fields_except(record, *skipped: str) -> dict[str, Any]:
+    """A dataclass record as a dict of its fields, without the ones the enclosing key holds."""
+    return {f.name: getattr(record, f.name) for f in fields(record) if f.name not in skipped}
+
+
 def _site_dict(site: Site) -> dict[str, Any]:
-    return {
-        "hosts": list(site.hosts),
-        "kind": site.kind,
-        "ip": site.ip,
-        "lang": site.lang,
-        "topic": site.topic,
-        "toxic": site.toxic,
-        "labels": site.labels,
-        "name": site.name,
-    }
+    site_dict = _fields_except(site, "domain")  # keyed by domain in the truth
+    site_dict["hosts"] = list(site.hosts)
+    return site_dict
 
 
 def _link_dict(link: TruthLink) -> dict[str, Any]:
-    return {
-        "target_url": link.target_url,
-        "target_domain": link.target_domain,
-        "anchor": link.anchor,
-        "alt": link.alt,
-        "nofollow": link.nofollow,
-        "ugc": link.ugc,
-        "sponsored": link.sponsored,
-        "type": link.type,
-        "placement": link.placement,
-        "hidden": link.hidden,
-    }
+    return _fields_except(link, "source_url")  # listed under its fetch
 
 
 def _fetch_dict(fetch: TruthFetch) -> dict[str, Any]:
