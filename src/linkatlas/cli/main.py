@@ -6,62 +6,13 @@ failure (one line saying why), 2 usage error, 130 interrupted.
 
 from __future__ import annotations
 
-import functools
-import sys
-
 import click
 
 from linkatlas import __version__
-from linkatlas.errors import LinkatlasError
-from linkatlas.output import FORMATS, render_object
+from linkatlas.cli.common import db_option, format_option, handle_errors, resolve_format
+from linkatlas.output import render_object
 
 __all__ = ["main", "cli"]
-
-
-def db_option(command):
-    return click.option(
-        "--db",
-        "db",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="Workspace database file (default: $LINKATLAS_DB, else ./linkatlas.duckdb).",
-    )(command)
-
-
-def format_option(default: str | None = None):
-    def decorate(command):
-        return click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default=default,
-            help="Output format (default: table on a terminal, json otherwise).",
-        )(command)
-
-    return decorate
-
-
-def resolve_format(fmt: str | None) -> str:
-    if fmt:
-        return fmt
-    return "table" if sys.stdout.isatty() else "json"
-
-
-def handle_errors(command):
-    """Turn LinkatlasError into one line on stderr and its exit code."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        ctx = click.get_current_context()
-        try:
-            return command(*args, **kwargs)
-        except LinkatlasError as error:
-            if ctx.find_root().params.get("traceback"):
-                raise
-            click.echo(f"linkatlas: error: {error}", err=True)
-            ctx.exit(error.exit_code)
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -166,6 +117,10 @@ def demo(db, out_dir, seed, scale, fmt):
     click.echo(report.render(resolve_format(fmt)), nl=False)
     if report.failed:
         click.get_current_context().exit(1)
+
+
+# Command modules add their commands to ``cli`` when imported; one module per capability.
+from linkatlas.cli import crawl, imports, reports  # noqa: E402,F401  (registration)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -88,6 +88,8 @@ CREATE TABLE links (
 );
 """
 
+# Versions reserved while capabilities are built side by side: 2 authority (metrics/),
+# 3 crawl verification and monitoring (crawl/, monitor/), 4 vendor imports (sources/imports/).
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "fetches, links, runs, inputs", _V1),
 ]
