@@ -79,7 +79,19 @@ _LINK_COLUMNS = ", ".join(LINK_SCHEMA.names)
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
     """Execute a statement and consume its result (DuckDB wants every result finished)."""
+    params = used_params(sql, params)
     return con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+
+
+_NAMED_PARAM = re.compile(r"\$([A-Za-z_]\w*)")
+
+
+def used_params(sql: str, params):
+    """Named parameters restricted to those the statement names (DuckDB rejects extras)."""
+    if not isinstance(params, dict):
+        return params
+    named = set(_NAMED_PARAM.findall(sql))
+    return {key: value for key, value in params.items() if key in named}
 
 
 def default_db_path(explicit: str | os.PathLike | None = None, environ: dict | None = None) -> Path:
@@ -99,9 +111,10 @@ class BatchResult:
 class Index:
     """A workspace's link index. Use :func:`open_index` to get one."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool = False) -> None:
         self.con = con
         self.path = path
+        self.read_only = read_only
 
     def close(self) -> None:
         self.con.close()
@@ -117,9 +130,14 @@ class Index:
 
     def rows(self, sql: str, params=None) -> list[dict]:
         """Query results as dicts (column name → value)."""
+        params = used_params(sql, params)
         cursor = self.con.execute(sql, params) if params is not None else self.con.execute(sql)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def arrow(self, sql: str, params=None) -> pa.Table:
+        """Query results as an Arrow table (the shape the Python API hands out)."""
+        return self.con.sql(sql, params=used_params(sql, params)).to_arrow_table()
 
     def next_id(self, table: str, column: str) -> int:
         return self.sql(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}")[0][0]
@@ -133,7 +151,7 @@ class Index:
         con.register("batch_links", links)
         try:
             run_sql(con, "BEGIN TRANSACTION")
-            bounds = con.execute("SELECT min(fetched_at), max(fetched_at) FROM batch_fetches").fetchone()
+            bounds = con.execute("SELECT min(fetched_at), max(fetched_at) FROM batch_fetches").fetchall()[0]
             run_sql(
                 con,
                 """
@@ -150,11 +168,11 @@ class Index:
             new_fetches = con.execute(
                 f"INSERT INTO fetches ({_FETCH_COLUMNS}) SELECT {_FETCH_COLUMNS} FROM batch_fetches "
                 "WHERE fetch_id IN (SELECT fetch_id FROM new_fetch_ids)"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             new_links = con.execute(
                 f"INSERT INTO links ({_LINK_COLUMNS}) SELECT {_LINK_COLUMNS} FROM batch_links "
                 "WHERE fetch_id IN (SELECT fetch_id FROM new_fetch_ids)"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             run_sql(con, "COMMIT")
         except BaseException:
             try:
@@ -167,14 +185,17 @@ class Index:
             con.unregister("batch_links")
         return BatchResult(new_fetches, new_links)
 
+    def has_table(self, name: str) -> bool:
+        return bool(self.sql("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0][0])
+
     def stats(self) -> dict:
         """Row counts and crawl range: what the workspace holds."""
         fetches, pages, first, last = self.con.execute(
             "SELECT count(*), count(DISTINCT url), min(fetched_at), max(fetched_at) FROM fetches"
-        ).fetchone()
+        ).fetchall()[0]
         links, domains = self.con.execute(
             "SELECT count(*), count(DISTINCT source_domain) FROM links"
-        ).fetchone()
+        ).fetchall()[0]
         return {
             "db": str(self.path),
             "fetches": fetches,
@@ -209,7 +230,7 @@ def open_index(path: str | os.PathLike | None = None, *, read_only: bool = False
             raise UsageError(f"--memory-limit {memory_limit}: {error}") from None
     if not read_only:
         migrate(con, str(db_path))
-    return Index(con, db_path)
+    return Index(con, db_path, read_only)
 
 
 def _memory_size(value: str) -> str:
