@@ -47,3 +47,11 @@ def test_usage_block_runs_as_written(tmp_path):
     assert header.startswith("run_id,status,files")
     with_internal = dict(zip(header.split(","), row.split(",")))
     assert int(with_internal["links"]) > demo["ingest"]["links"]  # internal links stored too
+    overview = json.loads(outputs[4])
+    assert overview["target"] == "acmeanalytics.com" and overview["backlinks"] > 0
+    assert overview["referring_domains"] <= overview["backlinks"]
+    lost_header, *lost_rows = outputs[5].splitlines()
+    assert lost_header.startswith("domain,backlinks,follow_backlinks") and lost_rows
+    best = [json.loads(line) for line in outputs[6].splitlines()]
+    assert len(best) == 5 and len({row["source_domain"] for row in best}) == 5 and all(row["follow"] for row in best)
+    assert [row["first_seen"] for row in best] == sorted((row["first_seen"] for row in best), reverse=True)

@@ -46,7 +46,7 @@ STOP_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
-_TITLE_SEPARATORS = re.compile(r"\s[|–—:·•-]\s|\s?\|\s?|\s[–—]|[–—]\s")
+_TITLE_SEPARATORS = re.compile(r"\s*[|–—·•]\s*|\s-\s|:\s")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^[^\s/]+\.[^\s/]+(?:/\S*)?$", re.IGNORECASE)
 
 

@@ -148,7 +148,8 @@ def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywor
     """The headline numbers of a target's profile, with the widgets of an overview page."""
     window = Window.resolve(index, period, since)
     authority = _authority_table(index)
-    _prepare(index, target, window)
+    periods = crawl_periods(index, period)
+    build_state(index, target, window.instants() + periods.ends)  # one pass: window and every period end
     params = _window_params(window)
     counts = index.rows(
         f"""
@@ -174,16 +175,19 @@ def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywor
         """,
         params,
     )[0]
-    domains = _domain_rows(index, window, authority)
-    new_domains = sum(1 for row in domains if row["is_new"])
-    lost_domains = sum(1 for row in domains if row["is_lost"])
+    domain_counts = index.rows(
+        f"""
+        SELECT count(*) FILTER (WHERE live AND is_new) AS new_referring_domains,
+               count(*) FILTER (WHERE was_live AND NOT live) AS lost_referring_domains
+        FROM ({_DOMAIN_FLAGS.format(state=STATE_TABLE, **_window_flags(window))})
+        """,
+        params,
+    )[0]
     own = index.sql(f"SELECT max(authority_score) FROM {authority} a WHERE a.domain = ?", [target.domain])[0][0]
-    periods = crawl_periods(index, period)
     result = {
         **target.as_dict(),
         **counts,
-        "new_referring_domains": new_domains,
-        "lost_referring_domains": lost_domains,
+        **domain_counts,
         "authority_score": own,
         "first_crawl": periods.first_fetch,
         "last_crawl": periods.last_fetch,
@@ -194,59 +198,82 @@ def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywor
     result["top_anchors"] = anchors(index, target, brands=brands, keywords=keywords, limit=top,
                                     _prepared=(window, classifier)).to_pylist()
     result["anchor_types"] = _anchor_type_mix(index, classifier)
-    live_domains = [row for row in domains if row["live_backlinks"]]
-    result["tld_distribution"] = _tld_distribution(live_domains)
-    result["authority_distribution"] = _authority_distribution(live_domains)
-    result["trend"] = history(index, target, period=period).to_pylist()
+    result["tld_distribution"] = _tld_distribution(index)
+    result["authority_distribution"] = _authority_distribution(index, authority)
+    result["trend"] = history(index, target, period=period,
+                              _prepared=(periods, len(window.instants()))).to_pylist()
     return result
 
 
-def _domain_rows(index: Index, window: Window, authority: str) -> list[dict]:
-    lost_at_start = "bool_or(status_0 = 'live')" if window.start is not None else "false"
-    new_test = "min(first_seen) >= $window_start" if window.start is not None else "true"
-    return index.rows(
-        f"""
-        SELECT source_domain AS domain, count(*) FILTER (WHERE status = 'live') AS live_backlinks,
-               any_value(a.authority_score) AS authority_score,
-               bool_or(status = 'live') AND {new_test} AS is_new,
-               {lost_at_start} AND NOT bool_or(status = 'live') AS is_lost
-        FROM {STATE_TABLE} b LEFT JOIN {authority} a ON a.domain = b.source_domain
-        GROUP BY source_domain
-        """,
-        _window_params(window),
-    )
+# domain flags over a state table: live now, live when the window opened, first backlink in the window
+_DOMAIN_FLAGS = """
+    SELECT source_domain, bool_or(status = 'live') AS live, {was_live} AS was_live, {is_new} AS is_new
+    FROM {state} GROUP BY source_domain
+"""
+
+
+def _window_flags(window: Window) -> dict:
+    if window.start is None:
+        return {"was_live": "false", "is_new": "true"}
+    return {"was_live": "bool_or(status_0 = 'live')", "is_new": "min(first_seen) >= $window_start"}
+
+
+def _shares(rows: list[dict], count: str) -> list[dict]:
+    total = sum(row[count] for row in rows) or 1
+    return [{**row, "share": round(row[count] / total, 4)} for row in rows]
 
 
 def _anchor_type_mix(index: Index, classifier: AnchorClassifier) -> list[dict]:
-    counts: dict[str, list] = {}
-    for anchor, kind, domain in index.sql(f"SELECT anchor, type, source_domain FROM {STATE_TABLE} WHERE status = 'live'"):
-        entry = counts.setdefault(classifier.classify(anchor, kind), [0, set()])
-        entry[0] += 1
-        entry[1].add(domain)
-    total = sum(entry[0] for entry in counts.values()) or 1
-    rows = [{"anchor_type": kind, "backlinks": entry[0], "referring_domains": len(entry[1]),
-             "share": round(entry[0] / total, 4)} for kind, entry in counts.items()]
-    return sorted(rows, key=lambda row: (-row["backlinks"], row["anchor_type"]))
+    """Live backlinks and referring domains per anchor type (each distinct anchor classified once)."""
+    distinct = index.arrow(f"SELECT DISTINCT anchor, type FROM {STATE_TABLE} WHERE status = 'live'")
+    kinds = [classifier.classify(anchor, kind) for anchor, kind in
+             zip(distinct.column("anchor").to_pylist(), distinct.column("type").to_pylist())]
+    index.con.register("anchor_kinds", distinct.append_column("anchor_type", pa.array(kinds, pa.string())))
+    try:
+        rows = index.rows(
+            f"""
+            SELECT k.anchor_type, count(*) AS backlinks, count(DISTINCT b.source_domain) AS referring_domains
+            FROM {STATE_TABLE} b JOIN anchor_kinds k
+              ON k.anchor IS NOT DISTINCT FROM b.anchor AND k.type = b.type
+            WHERE b.status = 'live'
+            GROUP BY k.anchor_type ORDER BY backlinks DESC, k.anchor_type
+            """
+        )
+    finally:
+        index.con.unregister("anchor_kinds")
+    return _shares(rows, "backlinks")
 
 
-def _tld_distribution(domains: list[dict]) -> list[dict]:
-    counts: dict[str, int] = {}
-    for row in domains:
-        suffix = public_suffix(row["domain"]) or row["domain"]
-        counts[suffix] = counts.get(suffix, 0) + 1
-    total = sum(counts.values()) or 1
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [{"tld": tld, "referring_domains": n, "share": round(n / total, 4)} for tld, n in ordered]
+def _tld_distribution(index: Index) -> list[dict]:
+    """Live referring domains per public suffix. A referring domain is one label plus its
+    public suffix (PSL), so the suffix is what follows the first dot; IP hosts count as ``(ip)``."""
+    rows = index.rows(
+        f"""
+        SELECT CASE WHEN regexp_full_match(source_domain, '[0-9.]+') OR contains(source_domain, ':') THEN '(ip)'
+                    WHEN contains(source_domain, '.') THEN substr(source_domain, strpos(source_domain, '.') + 1)
+                    ELSE source_domain END AS tld,
+               count(DISTINCT source_domain) AS referring_domains
+        FROM {STATE_TABLE} WHERE status = 'live'
+        GROUP BY tld ORDER BY referring_domains DESC, tld
+        """
+    )
+    return _shares(rows, "referring_domains")
 
 
-def _authority_distribution(domains: list[dict]) -> list[dict]:
-    rows = []
-    for low, high in AUTHORITY_BUCKETS:
-        n = sum(1 for row in domains if row["authority_score"] is not None and low <= row["authority_score"] <= high)
-        rows.append({"authority": f"{low}-{high}", "referring_domains": n})
-    rows.append({"authority": "unknown",
-                 "referring_domains": sum(1 for row in domains if row["authority_score"] is None)})
-    return rows
+def _authority_distribution(index: Index, authority: str) -> list[dict]:
+    found = {row[0]: row[1] for row in index.sql(
+        f"""
+        SELECT CASE WHEN a.authority_score IS NULL THEN 'unknown'
+                    WHEN a.authority_score <= 10 THEN '0-10'
+                    ELSE ((a.authority_score - 1) // 10 * 10 + 1)::VARCHAR || '-'
+                         || ((a.authority_score - 1) // 10 * 10 + 10)::VARCHAR END AS bucket,
+               count(*)
+        FROM (SELECT DISTINCT source_domain FROM {STATE_TABLE} WHERE status = 'live') d
+        LEFT JOIN {authority} a ON a.domain = d.source_domain
+        GROUP BY bucket
+        """)}
+    labels = [f"{low}-{high}" for low, high in AUTHORITY_BUCKETS] + ["unknown"]
+    return [{"authority": label, "referring_domains": found.get(label, 0)} for label in labels]
 
 
 # -- backlinks -----------------------------------------------------------------------------
@@ -519,34 +546,50 @@ HISTORY_COLUMNS = ("period", "backlinks", "referring_domains", "new_backlinks", 
                    "new_referring_domains", "lost_referring_domains")
 
 
-def history(index: Index, target: Target, *, period: str = "month") -> pa.Table:
+def history(index: Index, target: Target, *, period: str = "month", _prepared: tuple | None = None) -> pa.Table:
     """Per crawl period: live backlinks and referring domains at its end, and the new and lost
     ones during it (the "New & Lost Referring Domains" chart)."""
-    periods = crawl_periods(index, period)
+    if _prepared is None:
+        periods, offset = crawl_periods(index, period), 0
+        if periods.starts:
+            build_state(index, target, periods.ends)
+    else:
+        periods, offset = _prepared
     if not periods.starts:
         return pa.table({name: pa.array([], pa.int64()) for name in HISTORY_COLUMNS})
-    build_state(index, target, periods.ends, table="history_state")
-    rows = []
-    for number, (start, _end) in enumerate(zip(periods.starts, periods.ends)):
-        now, before = f"status_{number}", f"status_{number - 1}" if number else None
-        params = {"start": start}
-        was_live = f"{before} = 'live'" if before else "false"
-        row = index.rows(
+    selects = []
+    for number, start in enumerate(periods.starts):
+        now = f"status_{offset + number}"
+        was = f"status_{offset + number - 1} = 'live'" if number else "false"
+        selects.append(
             f"""
-            WITH domains AS (
-                SELECT source_domain, bool_or({now} = 'live') AS live, bool_or({was_live}) AS was_live,
-                       min(first_seen) AS first_seen
-                FROM history_state GROUP BY source_domain
-            )
-            SELECT (SELECT count(*) FROM history_state WHERE {now} = 'live') AS backlinks,
-                   (SELECT count(*) FROM domains WHERE live) AS referring_domains,
-                   (SELECT count(*) FROM history_state WHERE {now} = 'live' AND first_seen >= $start) AS new_backlinks,
-                   (SELECT count(*) FROM history_state WHERE {was_live} AND {now} = 'lost') AS lost_backlinks,
-                   (SELECT count(*) FROM domains WHERE live AND first_seen >= $start) AS new_referring_domains,
-                   (SELECT count(*) FROM domains WHERE was_live AND NOT coalesce(live, false))
-                       AS lost_referring_domains
-            """,
-            params,
-        )[0]
-        rows.append({"period": start.date(), **row})
+            SELECT {number} AS number,
+                   count(*) FILTER (WHERE {now} = 'live') AS backlinks,
+                   count(DISTINCT source_domain) FILTER (WHERE {now} = 'live') AS referring_domains,
+                   count(*) FILTER (WHERE {now} = 'live' AND first_seen >= $start{number}) AS new_backlinks,
+                   count(*) FILTER (WHERE {was} AND {now} = 'lost') AS lost_backlinks,
+                   (SELECT count(*) FROM domains WHERE live_{number} AND first_seen >= $start{number})
+                       AS new_referring_domains,
+                   (SELECT count(*) FROM domains WHERE was_{number} AND NOT live_{number}) AS lost_referring_domains
+            FROM {STATE_TABLE}
+            """
+        )
+    domain_columns = ", ".join(
+        f"bool_or(status_{offset + n} = 'live') AS live_{n}, "
+        + (f"bool_or(status_{offset + n - 1} = 'live') AS was_{n}" if n else f"false AS was_{n}")
+        for n in range(len(periods.starts)))
+    params = {f"start{number}": start for number, start in enumerate(periods.starts)}
+    rows = index.rows(
+        f"""
+        WITH domains AS (
+            SELECT source_domain, min(first_seen) AS first_seen, {domain_columns}
+            FROM {STATE_TABLE} GROUP BY source_domain
+        )
+        {' UNION ALL '.join(selects)}
+        ORDER BY number
+        """,
+        params,
+    )
+    for row, start in zip(rows, periods.starts):
+        row["period"] = start.date()
     return pa.Table.from_pylist(rows).select(list(HISTORY_COLUMNS))

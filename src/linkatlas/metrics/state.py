@@ -33,6 +33,8 @@ from linkatlas.metrics.target import Target
 
 __all__ = ["PERIODS", "Periods", "crawl_periods", "build_state", "STATE_TABLE", "SUCCESS"]
 
+_REPRESENTED = ("source_host", "source_domain", "target_host", "anchor", "alt", "type", "follow", "nofollow", "ugc",
+                "sponsored", "robots_nofollow", "placement", "hidden")
 PERIODS = ("day", "week", "month", "quarter", "year")
 STATE_TABLE = "backlink_state"
 SUCCESS = "status BETWEEN 200 AND 399"
@@ -109,7 +111,7 @@ def build_state(index: Index, target: Target, instants: tuple[datetime, ...] = (
         SELECT url AS source_url,
                arg_max(status, fetched_at) AS last_status,
                max(fetched_at) FILTER (WHERE {SUCCESS}) AS ok_at,
-               arg_max(fetch_id, fetched_at) FILTER (WHERE {SUCCESS}) AS ok_fetch_id,
+               list(fetched_at ORDER BY fetched_at) FILTER (WHERE {SUCCESS}) AS ok_times,
                arg_max(ip, fetched_at) AS ip,
                arg_max(title, fetched_at) FILTER (WHERE {SUCCESS}) AS title
                {extra(source_columns)}
@@ -119,38 +121,39 @@ def build_state(index: Index, target: Target, instants: tuple[datetime, ...] = (
         """,
         params,
     )
+    representative = ", ".join(f"'{column}': {column}" for column in _REPRESENTED)
     index.sql(
         f"""
-        CREATE OR REPLACE TEMP TABLE {table} AS
+        CREATE OR REPLACE TEMP TABLE {table}_pairs AS
         WITH elements AS (
             SELECT o.*, coalesce(f.robots_nofollow, false) AS robots_nofollow,
                    NOT (o.nofollow OR o.ugc OR o.sponsored OR coalesce(f.robots_nofollow, false)) AS follow
             FROM {table}_obs o JOIN fetches f ON f.fetch_id = o.fetch_id
-        ),
-        pairs AS (
-            SELECT source_url, target_url, min(fetched_at) AS first_seen, max(fetched_at) AS last_seen,
-                   arg_max(fetch_id, fetched_at) AS seen_fetch_id, count(*) AS observations
-                   {extra(pair_columns)}
-            FROM elements GROUP BY source_url, target_url
-        ),
-        representative AS (
-            SELECT e.* FROM elements e JOIN pairs p
-              ON e.source_url = p.source_url AND e.target_url = p.target_url AND e.fetch_id = p.seen_fetch_id
-            QUALIFY row_number() OVER (PARTITION BY e.source_url, e.target_url
-                                       ORDER BY e.follow DESC NULLS LAST, e.ordinal, e.anchor) = 1
         )
-        SELECT p.source_url, r.source_host, r.source_domain, s.title AS source_title, s.ip AS source_ip,
+        SELECT source_url, target_url, min(fetched_at) AS first_seen, max(fetched_at) AS last_seen,
+               arg_max({{{representative}}},
+                       {{'seen': fetched_at, 'follow': CASE WHEN follow THEN 1 ELSE 0 END, 'order': -ordinal}})
+                   AS element
+               {extra(pair_columns)}
+        FROM elements GROUP BY source_url, target_url
+        """,
+        params,
+    )
+    index.sql(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT p.source_url, p.element.source_host, p.element.source_domain, s.title AS source_title,
+               s.ip AS source_ip,
                CASE WHEN s.ip LIKE '%.%.%.%' AND s.ip NOT LIKE '%:%'
                     THEN regexp_replace(s.ip, '\\.[0-9]+$', '.0/24') END AS source_subnet,
-               p.target_url, r.target_host, r.anchor, r.alt, r.type, r.follow, r.nofollow, r.ugc, r.sponsored,
-               r.robots_nofollow, r.placement, r.hidden, p.first_seen, p.last_seen,
+               p.target_url, p.element.target_host, p.element.anchor, p.element.alt, p.element.type,
+               p.element.follow, p.element.nofollow, p.element.ugc, p.element.sponsored,
+               p.element.robots_nofollow, p.element.placement, p.element.hidden, p.first_seen, p.last_seen,
                {_status_sql('')} AS status,
-               CASE WHEN p.last_seen < s.ok_at THEN (
-                   SELECT min(f.fetched_at) FROM fetches f
-                   WHERE f.url = p.source_url AND f.{SUCCESS} AND f.fetched_at > p.last_seen) END AS lost_at
+               CASE WHEN p.last_seen < s.ok_at
+                    THEN list_filter(s.ok_times, lambda seen: seen > p.last_seen)[1] END AS lost_at
                {extra(status_columns)}
-        FROM pairs p
-        JOIN representative r ON r.source_url = p.source_url AND r.target_url = p.target_url
+        FROM {table}_pairs p
         JOIN {table}_sources s ON s.source_url = p.source_url
         """,
         params,
