@@ -134,7 +134,7 @@ class LoopbackWeb:
 # -- dynamic routes -----------------------------------------------------------------------------
 
 async def slow_headers(request, web_):
-    await asyncio.sleep(5)
+    await asyncio.sleep(2.5)
     return web.Response(text="<html>late</html>", content_type="text/html")
 
 

@@ -119,6 +119,11 @@ class _Crawl:
             return host in self.scope_hosts
         return domain_of(host) in self.scope_domains
 
+    def blocked(self, item: Item, detail: str) -> None:
+        self.stats.count("crawl/blocked/private_address")
+        self.stats.problem("crawl/blocked", f"{item.url}: {detail}")
+        self.refuse(item, "blocked (private address)")
+
     def refuse(self, item: Item, why: str) -> None:
         self.summary.refused += 1
         if self.track_unfetched and item.seed:
@@ -152,6 +157,8 @@ class _Crawl:
                 self.frontier.add(queue.host, item, front=True)  # fetch it after the delay
                 return 0.0
             rules = await robots.get(origin)
+            if rules.state == "blocked":
+                return self.blocked(item, rules.detail)
             if not rules.allows(item.url, policy.robots_agent):
                 self.stats.count("crawl/robots/disallowed")
                 self.refuse(item, "robots.txt")
@@ -164,10 +171,7 @@ class _Crawl:
             return None
         result = await fetcher.get(item.url)
         if result.error == "blocked":
-            self.stats.count("crawl/blocked/private_address")
-            self.stats.problem("crawl/blocked", f"{item.url}: {result.detail}")
-            self.refuse(item, "blocked (private address)")
-            return None
+            return self.blocked(item, result.detail)
         if result.retryable and item.attempt < policy.retries:
             self.stats.count("crawl/retry")
             item.attempt += 1
@@ -226,7 +230,7 @@ class _Crawl:
     def follow(self, page: Page, item: Item, result: FetchResult) -> None:
         if 300 <= (result.status or 0) < 400:
             target = page.base_url
-            if target and item.hops < self.policy.max_redirects and self.in_scope(target, url_host(target)):
+            if target and item.hops < self.policy.max_redirects and (self.mode == "urls" or self.in_scope(target, url_host(target))):
                 self.enqueue(target, Item(target, item.depth, item.hops + 1, seed=item.seed))
             elif target and item.hops >= self.policy.max_redirects:
                 self.stats.count("crawl/redirect/too_many_hops")
@@ -298,7 +302,7 @@ async def crawl_async(
     bar = _progress(progress, job)
     try:
         async with Fetcher(policy) as fetcher:
-            robots = RobotsCache(fetcher, policy, stats, on_fetch=warc.write_robots if warc else None)
+            robots = RobotsCache(fetcher, policy, stats)
             workers = [asyncio.create_task(job.worker(fetcher, robots)) for _ in range(policy.concurrency)]
             ticker = asyncio.create_task(_tick(bar, job)) if bar is not None else None
             try:

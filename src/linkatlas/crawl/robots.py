@@ -32,24 +32,24 @@ def origin_of(url: str) -> str:
 
 @dataclass(frozen=True)
 class Robots:
-    state: str                        # rules, allow_all, disallow_all
+    state: str                        # rules, allow_all, disallow_all, blocked (SSRF guard)
     parser: Protego | None = None
     crawl_delay: float | None = None
+    detail: str = ""
 
     def allows(self, url: str, agent: str) -> bool:
         if self.state == "allow_all":
             return True
-        if self.state == "disallow_all":
+        if self.state in ("disallow_all", "blocked"):
             return False
         return self.parser.can_fetch(url, agent)
 
 
 class RobotsCache:
-    def __init__(self, fetcher: Fetcher, policy: CrawlPolicy, stats: RunStats, on_fetch=None) -> None:
+    def __init__(self, fetcher: Fetcher, policy: CrawlPolicy, stats: RunStats) -> None:
         self.fetcher = fetcher
         self.policy = policy
         self.stats = stats
-        self.on_fetch = on_fetch  # called with each robots.txt FetchResult (WARC writing)
         self._cache: dict[str, asyncio.Future] = {}
 
     def known(self, origin: str) -> bool:
@@ -66,8 +66,6 @@ class RobotsCache:
         url = origin + "/robots.txt"
         for _ in range(_MAX_HOPS + 1):
             result = await self.fetcher.get(url, max_bytes=self.policy.robots_max_bytes, any_type=True)
-            if self.on_fetch is not None:
-                self.on_fetch(result)
             location = result.header("location")
             if result.status is not None and 300 <= result.status < 400 and location:
                 url = urljoin(url, location)
@@ -78,6 +76,8 @@ class RobotsCache:
 
     def _robots(self, result: FetchResult) -> Robots:
         status = result.status
+        if result.error == "blocked":
+            return Robots("blocked", detail=result.detail)
         if status is None or status >= 500:
             self.stats.count("crawl/robots/unreachable")
             return Robots("disallow_all")

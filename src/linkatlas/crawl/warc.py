@@ -3,7 +3,8 @@
 Each fetch becomes a request and a response record (the body as received, still
 content-encoded; cut bodies carry ``WARC-Truncated``). Dates keep microseconds (WARC/1.1
 allows fractions), so re-ingesting the WARC into the index that made it adds nothing: a fetch
-is identified by URL and time. Failed fetches (no HTTP answer) have nothing to archive.
+is identified by URL and time. Failed fetches (no HTTP answer) have nothing to archive, and
+robots.txt files, which are not pages of the index, are not archived either.
 """
 
 from __future__ import annotations
@@ -56,9 +57,6 @@ class CrawlWarc:
             headers=result.headers, body=result.raw, concurrent_to=request_id,
             truncated=result.truncated or (None if result.body is not None else _unread(result)),
         )
-
-    def write_robots(self, result: FetchResult) -> None:
-        self.write(result)
 
     def close(self) -> None:
         self.writer.close()
