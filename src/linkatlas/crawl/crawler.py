@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linkatlas.crawl.fetcher import Fetcher, FetchResult
+from linkatlas.crawl.fetcher import Fetcher, FetchResult, utc_now
 from linkatlas.crawl.frontier import Frontier, HostQueue, Item
 from linkatlas.crawl.policy import CrawlPolicy
 from linkatlas.crawl.robots import RobotsCache, origin_of
@@ -159,6 +159,9 @@ class _Crawl:
             rules = await robots.get(origin)
             if rules.state == "blocked":
                 return self.blocked(item, rules.detail)
+            if rules.error is not None:  # the host does not answer at all: that is the page's observation too
+                self.record(FetchResult(item.url, utc_now(), error=rules.error, detail=rules.detail), item)
+                return 0.0
             if not rules.allows(item.url, policy.robots_agent):
                 self.stats.count("crawl/robots/disallowed")
                 self.refuse(item, "robots.txt")

@@ -57,7 +57,7 @@ class FetchResult:
         return self.error in ("timeout", "connect") or self.status in RETRYABLE_STATUSES
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
@@ -124,7 +124,7 @@ class Fetcher:
 
     async def get(self, url: str, *, max_bytes: int | None = None, any_type: bool = False) -> FetchResult:
         """GET ``url`` once. Reads the body of HTML responses (or any, with ``any_type``)."""
-        result = FetchResult(url=url, fetched_at=_now())
+        result = FetchResult(url=url, fetched_at=utc_now())
         parts = urlsplit(url)
         host = parts.hostname or ""
         try:
@@ -170,13 +170,13 @@ class Fetcher:
 
     @staticmethod
     def _failed(result: FetchResult, error: str, detail: str) -> FetchResult:
-        result.error, result.detail, result.fetched_at = error, detail[:300], _now()
+        result.error, result.detail, result.fetched_at = error, detail[:300], utc_now()
         result.status = None
         return result
 
     async def _request(self, url: str, result: FetchResult, max_bytes: int, any_type: bool) -> None:
         async with self.session.get(url, allow_redirects=False, proxy=self.policy.proxy) as response:
-            result.fetched_at = _now()
+            result.fetched_at = utc_now()
             result.status = response.status
             result.reason = response.reason or ""
             result.headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers

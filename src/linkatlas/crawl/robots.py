@@ -36,6 +36,7 @@ class Robots:
     parser: Protego | None = None
     crawl_delay: float | None = None
     detail: str = ""
+    error: str | None = None          # why robots.txt could not be fetched (dns, connect, timeout...)
 
     def allows(self, url: str, agent: str) -> bool:
         if self.state == "allow_all":
@@ -80,7 +81,7 @@ class RobotsCache:
             return Robots("blocked", detail=result.detail)
         if status is None or status >= 500:
             self.stats.count("crawl/robots/unreachable")
-            return Robots("disallow_all")
+            return Robots("disallow_all", detail=result.detail, error=result.error)
         if status >= 400:
             self.stats.count("crawl/robots/unavailable")
             return Robots("allow_all")
