@@ -87,6 +87,7 @@ class _Crawl:
         self.next_fetch_id = index.next_id("fetches", "fetch_id")
         self.summary = CrawlSummary(run_id=run_id, mode=mode)
         self.track_unfetched = mode == "urls"
+        self.started = 0  # fetches begun (max_pages counts these, so concurrent workers cannot overshoot)
 
     # -- queueing ---------------------------------------------------------------------------
 
@@ -166,16 +167,18 @@ class _Crawl:
                 self.stats.count("crawl/robots/disallowed")
                 self.refuse(item, "robots.txt")
                 return None
-        if self.summary.fetched >= policy.max_pages or queue.pages >= policy.max_pages_per_host:
+        if self.started >= policy.max_pages or queue.pages >= policy.max_pages_per_host:
             self.stats.count("crawl/limit/max_pages")
             self.refuse(item, "max_pages")
-            if self.summary.fetched >= policy.max_pages:
+            if self.started >= policy.max_pages:
                 self.frontier.close()
             return None
+        self.started += 1
         result = await fetcher.get(item.url)
         if result.error == "blocked":
             return self.blocked(item, result.detail)
         if result.retryable and item.attempt < policy.retries:
+            self.started -= 1
             self.stats.count("crawl/retry")
             item.attempt += 1
             self.frontier.add(queue.host, item, front=True)

@@ -37,6 +37,8 @@ class TrapGuard:
 
     def clean(self, url: str) -> str | None:
         """``url`` without session ids, normalized (None if unusable)."""
+        if ";" not in url and "?" not in url:
+            return url if url.startswith(("http://", "https://")) and "#" not in url else normalize_url(url)
         parts = urlsplit(url)
         path = _PATH_SESSION.sub("", parts.path)
         query = parts.query
