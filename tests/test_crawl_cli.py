@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -95,3 +96,22 @@ def test_verify_csv_and_monitor_cycle(web, db_path):
 def test_every_command_has_help_with_an_example(command):
     result = invoke([*command, "--help"])
     assert result.exit_code == 0 and "Example" in result.output and "linkatlas " + command[0] in result.output
+
+
+def test_readme_crawl_commands_parse(tmp_path, monkeypatch):
+    """The README's crawling commands name options that exist (they are not run: they need the internet)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pages.txt").write_text("https://example.com/\n")
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("## Crawling and monitoring", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line.split("  #", 1)[0]) for line in block.strip().splitlines()]
+    assert len(commands) == 7
+    for words in commands:
+        assert words[0] == "linkatlas"
+        command, args = cli.commands[words[1]], words[2:]
+        if isinstance(command, click.Group):
+            command, args = command.commands[args[0]], args[1:]
+        command.make_context(command.name, args)  # raises on an unknown option or a missing argument
