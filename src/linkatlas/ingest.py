@@ -29,7 +29,9 @@ from linkatlas.sources.counters import RunStats
 from linkatlas.sources.warc import ARCHIVE_SUFFIXES, Capture, iter_captures
 from linkatlas.sources.wat import page_from_wat
 
-__all__ = ["ingest", "IngestSummary", "expand_paths"]
+__all__ = [
+    "ingest", "IngestSummary", "expand_paths", "RowBatch", "fetch_row", "redirect_page", "start_run", "finish_run",
+]
 
 BATCH_PAGES = 1000
 BATCH_LINKS = 20_000
@@ -98,7 +100,51 @@ _LINK_FIELDS = (
 _link_values = operator.attrgetter(*_LINK_FIELDS)
 
 
-class _Batch:
+def redirect_page(url: str, host: str, location: str, keep_internal: bool) -> Page | None:
+    """A 3xx response as a page holding one ``redirect`` link to its Location (None if unusable)."""
+    target = resolve_url(location, url)
+    if target is None:
+        return None
+    page = Page(url=url, encoding=None, word_count=None, text_bytes=None)
+    redirect = make_link(target, domain_of(host), type="redirect", placement=None, hidden=False, context=None)
+    add_links(page, [redirect], keep_internal)
+    page.base_url = target  # a redirect's links resolve against its Location: stored as redirect_to
+    return page
+
+
+def fetch_row(fetch_id: int, run_id: int, capture: Capture, url: str, host: str, page: Page | None) -> dict:
+    """The ``fetches`` row of one capture (a WARC response or a crawler fetch) and its page."""
+    row = {
+        "fetch_id": fetch_id,
+        "url": url,
+        "host": host,
+        "domain": domain_of(host),
+        "ip": capture.ip,
+        "fetched_at": capture.fetched_at,
+        "status": capture.status,
+        "content_type": (capture.content_type or "")[:200] or None,
+        "origin": capture.origin,
+        "run_id": run_id,
+        "record_id": capture.record_id,
+        "x_robots_tag": (capture.x_robots_tag or "")[:200] or None,
+        "content_length": capture.content_length,
+    }
+    if page is not None:
+        if capture.status is not None and 300 <= capture.status < 400:
+            row["redirect_to"] = page.base_url
+        else:
+            row.update(
+                title=page.title, lang=page.lang, meta_robots=page.meta_robots,
+                robots_nofollow=page.robots_nofollow, generator=page.generator,
+                analytics_ids=list(page.analytics_ids), canonical=page.canonical, encoding=page.encoding,
+                word_count=page.word_count, text_bytes=page.text_bytes, fingerprint=page.fingerprint,
+            )
+        row["internal_links"] = page.internal_links
+        row["external_links"] = page.external_links
+    return row
+
+
+class RowBatch:
     """Column lists for one Arrow batch of fetches and links."""
 
     def __init__(self) -> None:
@@ -152,46 +198,15 @@ class _Ingestor:
             return extract_page(capture.body, url, content_type=capture.content_type,
                                 x_robots_tag=capture.x_robots_tag, keep_internal=self.keep_internal)
         if 300 <= status < 400 and capture.location:
-            target = resolve_url(capture.location, url)
-            if target is None:
+            page = redirect_page(url, host, capture.location, self.keep_internal)
+            if page is None:
                 self.stats.count("ingest/redirect/bad_location")
-                return None
-            page = Page(url=url, encoding=None, word_count=None, text_bytes=None)
-            redirect = make_link(target, domain_of(host), type="redirect", placement=None, hidden=False, context=None)
-            add_links(page, [redirect], self.keep_internal)
-            page.base_url = target  # a redirect's links resolve against its Location: stored as redirect_to
             return page
         return None
 
     def fetch_row(self, capture: Capture, url: str, host: str, page: Page | None) -> dict:
-        row = {
-            "fetch_id": self.next_fetch_id,
-            "url": url,
-            "host": host,
-            "domain": domain_of(host),
-            "ip": capture.ip,
-            "fetched_at": capture.fetched_at,
-            "status": capture.status,
-            "content_type": (capture.content_type or "")[:200] or None,
-            "origin": capture.origin,
-            "run_id": self.run_id,
-            "record_id": capture.record_id,
-            "x_robots_tag": (capture.x_robots_tag or "")[:200] or None,
-            "content_length": capture.content_length,
-        }
+        row = fetch_row(self.next_fetch_id, self.run_id, capture, url, host, page)
         self.next_fetch_id += 1
-        if page is not None:
-            if capture.status is not None and 300 <= capture.status < 400:
-                row["redirect_to"] = page.base_url
-            else:
-                row.update(
-                    title=page.title, lang=page.lang, meta_robots=page.meta_robots,
-                    robots_nofollow=page.robots_nofollow, generator=page.generator,
-                    analytics_ids=list(page.analytics_ids), canonical=page.canonical, encoding=page.encoding,
-                    word_count=page.word_count, text_bytes=page.text_bytes, fingerprint=page.fingerprint,
-                )
-            row["internal_links"] = page.internal_links
-            row["external_links"] = page.external_links
         return row
 
     def rows(self, path: Path) -> Iterator[tuple[dict, Page | None, int]]:
@@ -212,7 +227,7 @@ class _Ingestor:
                 continue
             yield self.fetch_row(capture, url, host, page), page, capture.offset
 
-    def flush(self, batch: _Batch) -> None:
+    def flush(self, batch: RowBatch) -> None:
         fetches, links = batch.tables()
         result = self.index.write_batch(fetches, links)
         self.summary.fetches += result.fetches
@@ -230,14 +245,14 @@ class _Ingestor:
                 self.progress.update(path.stat().st_size)
             return
         before = (self.summary.fetches, self.summary.links, self.stats.counters["records"])
-        batch = _Batch()
+        batch = RowBatch()
         reported = 0
         for fetch, page, offset in self.rows(path):
             batch.add(fetch, page)
             pages, links = batch.size
             if pages >= self.batch_pages or links >= BATCH_LINKS:
                 self.flush(batch)
-                batch = _Batch()
+                batch = RowBatch()
             if self.progress is not None and offset > reported:
                 self.progress.update(offset - reported)
                 reported = offset
@@ -262,7 +277,7 @@ def _progress_bar(total: int, enabled: bool | None):
     return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="ingest", file=sys.stderr)
 
 
-def _start_run(index: Index, kind: str, args: dict) -> int:
+def start_run(index: Index, kind: str, args: dict) -> int:
     run_id = index.next_id("runs", "run_id")
     index.sql(
         "INSERT INTO runs VALUES (?, ?, now()::TIMESTAMP, NULL, 'running', ?, NULL)",
@@ -271,7 +286,7 @@ def _start_run(index: Index, kind: str, args: dict) -> int:
     return run_id
 
 
-def _finish_run(index: Index, run_id: int, status: str, counters: dict) -> None:
+def finish_run(index: Index, run_id: int, status: str, counters: dict) -> None:
     index.sql(
         "UPDATE runs SET finished_at = now()::TIMESTAMP, status = ?, counters = ? WHERE run_id = ?",
         [status, json.dumps(counters), run_id],
@@ -290,7 +305,7 @@ def ingest(
     started = time.monotonic()
     files = expand_paths(paths)
     stats = RunStats()
-    run_id = _start_run(index, "ingest", {"paths": [str(p) for p in files], "keep_internal": keep_internal})
+    run_id = start_run(index, "ingest", {"paths": [str(p) for p in files], "keep_internal": keep_internal})
     bar = _progress_bar(sum(p.stat().st_size for p in files), progress)
     ingestor = _Ingestor(index, keep_internal=keep_internal, run_id=run_id, progress=bar, stats=stats,
                          batch_pages=batch_pages)
@@ -318,7 +333,7 @@ def ingest(
         summary.counters = {k: v for k, v in sorted(stats.counters.items())}
         summary.seconds = round(time.monotonic() - started, 3)
         try:
-            _finish_run(index, run_id, status, summary.as_dict())
+            finish_run(index, run_id, status, summary.as_dict())
         except LinkatlasError:
             pass
     return summary

@@ -88,10 +88,69 @@ CREATE TABLE links (
 );
 """
 
+_V3 = """
+-- Backlink verification: one row per known backlink checked by ``linkatlas verify`` (a run).
+CREATE TABLE verifications (
+    run_id       BIGINT NOT NULL,
+    verified_at  TIMESTAMP NOT NULL,
+    target       VARCHAR NOT NULL,
+    scope        VARCHAR NOT NULL,
+    source_url   VARCHAR NOT NULL,
+    target_url   VARCHAR NOT NULL,
+    state        VARCHAR NOT NULL,         -- live, lost, broken, redirected, unchecked
+    http_status  SMALLINT,
+    fetch_id     BIGINT,                   -- the new observation (NULL when unchecked)
+    final_url    VARCHAR,                  -- where redirects led
+    anchor       VARCHAR,
+    nofollow     BOOLEAN,
+    ugc          BOOLEAN,
+    sponsored    BOOLEAN,
+    changes      VARCHAR[],                -- rel/anchor changes since the previous observation
+    detail       VARCHAR
+);
+
+-- Scheduled monitoring of a target's backlinks.
+CREATE TABLE monitors (
+    monitor_id     BIGINT PRIMARY KEY,
+    target         VARCHAR NOT NULL,
+    scope          VARCHAR NOT NULL,
+    every_seconds  BIGINT NOT NULL,
+    webhook        VARCHAR,
+    email          VARCHAR,
+    discover_pages INTEGER NOT NULL,       -- new pages looked at per referring host and run
+    created_at     TIMESTAMP NOT NULL,
+    last_run_at    TIMESTAMP,
+    last_run_id    BIGINT
+);
+
+-- The state of every backlink of a monitor's target at each of its runs: the diffs come from these.
+CREATE TABLE monitor_states (
+    monitor_id  BIGINT NOT NULL,
+    run_id      BIGINT NOT NULL,
+    source_url  VARCHAR NOT NULL,
+    target_url  VARCHAR NOT NULL,
+    source_domain VARCHAR NOT NULL,
+    state       VARCHAR NOT NULL           -- live, lost, broken, redirected
+);
+
+CREATE TABLE alerts (
+    alert_id    BIGINT PRIMARY KEY,
+    monitor_id  BIGINT,
+    run_id      BIGINT,
+    created_at  TIMESTAMP NOT NULL,
+    target      VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,          -- new, lost, broken, toxic
+    count       INTEGER NOT NULL,
+    items       JSON,                      -- the backlinks or domains concerned
+    delivery    JSON                       -- webhook / email outcome
+);
+"""
+
 # Versions reserved while capabilities are built side by side: 2 authority (metrics/),
 # 3 crawl verification and monitoring (crawl/, monitor/), 4 vendor imports (sources/imports/).
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "fetches, links, runs, inputs", _V1),
+    (3, "verifications, monitors, monitor_states, alerts", _V3),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
