@@ -88,10 +88,40 @@ CREATE TABLE links (
 );
 """
 
+_V2 = """
+-- Authority Score per registrable domain, recomputed whole from the domain graph (metrics/authority.py).
+CREATE TABLE domain_authority (
+    domain            VARCHAR PRIMARY KEY,
+    authority_score   SMALLINT NOT NULL,   -- 0-100, log-scaled
+    pagerank          DOUBLE,              -- share of the graph's PageRank (all domains sum to 1)
+    harmonic          DOUBLE,              -- harmonic centrality over owner groups, 0-1
+    referring_domains INTEGER,             -- distinct domains with a live follow link to this one
+    referring_groups  DOUBLE,              -- votes left after the link-network defence (owner groups)
+    outbound_domains  INTEGER,             -- distinct domains this one links to with live follow links
+    network_size      INTEGER,             -- domains in its owner group (shared /24 subnet or analytics id)
+    discount          DOUBLE,              -- share of referring domains whose vote the defence removed, 0-1
+    computed_at       TIMESTAMP NOT NULL
+);
+
+-- What the scores were computed from: one row, replaced with every computation.
+CREATE TABLE authority_state (
+    computed_at     TIMESTAMP NOT NULL,
+    fetches         BIGINT NOT NULL,       -- count(*) of fetches
+    max_fetch_id    BIGINT,
+    links           BIGINT NOT NULL,       -- count(*) of links
+    max_link_fetch  BIGINT,
+    domains         BIGINT,
+    edges           BIGINT,
+    seconds         DOUBLE,
+    parameters      JSON
+);
+"""
+
 # Versions reserved while capabilities are built side by side: 2 authority (metrics/),
 # 3 crawl verification and monitoring (crawl/, monitor/), 4 vendor imports (sources/imports/).
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "fetches, links, runs, inputs", _V1),
+    (2, "domain_authority, authority_state", _V2),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
