@@ -240,10 +240,10 @@ def score_graph(graph: DomainGraph, settings: AuthoritySettings = AuthoritySetti
         "pagerank": ranks,
         "harmonic": harmonic_share,
         "referring_domains": votes.referring_domains.astype(np.int32),
-        "referring_groups": votes.referring_groups,
+        "referring_groups": np.round(votes.referring_groups, 6),
         "outbound_domains": votes.outbound_domains.astype(np.int32),
         "network_size": votes.network_size.astype(np.int32),
-        "discount": np.clip(discount, 0.0, 1.0),
+        "discount": np.round(np.clip(discount, 0.0, 1.0), 6),
     })
     facts = {"counted_edges": len(votes.sources), "pagerank_iterations": iterations,
              "harmonic_exact": harmonic.exact, "harmonic_pivots": harmonic.pivots,
