@@ -9,7 +9,7 @@ import duckdb
 
 from linkatlas.errors import IndexError_
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate", "schema_version"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "DOMAIN_AUTHORITY_TABLE", "migrate", "schema_version"]
 
 _V1 = """
 CREATE TABLE runs (
@@ -88,8 +88,9 @@ CREATE TABLE links (
 );
 """
 
-_V2 = """
--- Authority Score per registrable domain, recomputed whole from the domain graph (metrics/authority.py).
+# Recreated whole by every authority computation (metrics/authority.py): dropping and
+# creating the table is much faster than deleting and re-inserting a million keys.
+DOMAIN_AUTHORITY_TABLE = """-- Authority Score per registrable domain, recomputed whole from the domain graph (metrics/authority.py).
 CREATE TABLE domain_authority (
     domain            VARCHAR PRIMARY KEY,
     authority_score   SMALLINT NOT NULL,   -- 0-100, log-scaled
@@ -102,7 +103,9 @@ CREATE TABLE domain_authority (
     discount          DOUBLE,              -- share of referring domains whose vote the defence removed, 0-1
     computed_at       TIMESTAMP NOT NULL
 );
+"""
 
+_V2 = DOMAIN_AUTHORITY_TABLE + """
 -- What the scores were computed from: one row, replaced with every computation.
 CREATE TABLE authority_state (
     computed_at     TIMESTAMP NOT NULL,

@@ -21,10 +21,11 @@ from datetime import datetime, timezone
 import duckdb
 import numpy as np
 import pyarrow as pa
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from linkatlas.errors import IndexError_
+from linkatlas.index.schema import DOMAIN_AUTHORITY_TABLE
 from linkatlas.index.store import Index, run_sql
 from linkatlas.metrics.graph import harmonic_centrality, pagerank
 
@@ -49,7 +50,7 @@ class AuthoritySettings:
     damping: float = 0.85
     tolerance: float = 1e-9  # L1 change between PageRank iterations
     pagerank_weight: float = 0.7  # the rest of the score is harmonic centrality
-    harmonic_pivots: int = 128  # BFS sources sampled when the graph is too big for the exact value
+    harmonic_pivots: int = 64  # BFS sources sampled when the graph is too big for the exact value
     harmonic_exact_up_to: int = 4096  # domains; at or below this harmonic centrality is exact
     defence: bool = True  # owner groups (shared /24 subnet or analytics id) vote once
     max_subnet_domains: int = 100  # a /24 hosting more domains is shared hosting, not an owner signal
@@ -89,47 +90,46 @@ class DomainGraph:
 _LIVE_PAGES = """
 CREATE OR REPLACE TEMP TABLE authority_pages AS
 SELECT fetch_id, domain, ip, analytics_ids, coalesce(robots_nofollow, false) AS robots_nofollow
-FROM (
-    SELECT fetch_id, domain, ip, analytics_ids, robots_nofollow, status
-    FROM fetches
-    QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, fetch_id DESC) = 1
-)
-WHERE status BETWEEN 200 AND 399
+FROM fetches
+WHERE fetch_id IN (SELECT arg_max(fetch_id, (fetched_at, fetch_id)) FROM fetches GROUP BY url)
+  AND status BETWEEN 200 AND 399
 """
 
-_EDGES = """
-CREATE OR REPLACE TEMP TABLE authority_edges AS
-SELECT DISTINCT l.source_domain, l.target_domain
-FROM links l JOIN authority_pages p USING (fetch_id)
-WHERE NOT p.robots_nofollow
-  AND l.nofollow IS NOT TRUE AND l.ugc IS NOT TRUE AND l.sponsored IS NOT TRUE
-  AND l.source_domain <> l.target_domain
-"""
-
+# Candidate nodes, numbered in name order; those that end up with no edge and no live page
+# are dropped again in NumPy (cheaper than finding the counted links' targets first).
 _NODES = """
 CREATE OR REPLACE TEMP TABLE authority_nodes AS
 SELECT domain, (row_number() OVER (ORDER BY domain) - 1)::INTEGER AS id
-FROM (SELECT source_domain AS domain FROM authority_edges
-      UNION SELECT target_domain FROM authority_edges
-      UNION SELECT domain FROM authority_pages)
+FROM (SELECT DISTINCT target_domain AS domain FROM links UNION SELECT domain FROM authority_pages)
 """
 
-_EDGE_IDS = """
-SELECT s.id AS source, t.id AS target
-FROM authority_edges e
-JOIN authority_nodes s ON s.domain = e.source_domain
-JOIN authority_nodes t ON t.domain = e.target_domain
+_SOURCE_PAGES = """
+CREATE OR REPLACE TEMP TABLE authority_sources AS
+SELECT p.fetch_id, n.id AS node FROM authority_pages p JOIN authority_nodes n USING (domain)
+WHERE NOT p.robots_nofollow
 """
+
+# Follow links of live pages to another domain, one row per link (deduplicated in NumPy).
+_FOLLOW_LINKS = """
+SELECT p.node AS source, n.id AS target
+FROM links l JOIN authority_sources p USING (fetch_id) JOIN authority_nodes n ON n.domain = l.target_domain
+WHERE l.nofollow IS NOT TRUE AND l.ugc IS NOT TRUE AND l.sponsored IS NOT TRUE AND p.node <> n.id
+"""
+
+_PAGE_NODES = "SELECT DISTINCT n.id AS node FROM authority_pages JOIN authority_nodes n USING (domain)"
 
 # An owner signal is a /24 subnet (unless shared hosting: too many domains) or an analytics /
 # ad account id (a Universal Analytics property UA-NNN-k belongs to account UA-NNN).
 _OWNER_KEYS = """
-WITH signals AS (
-    SELECT DISTINCT domain, 'net:' || regexp_extract(ip, '^(\\d+\\.\\d+\\.\\d+)\\.\\d+$', 1) AS signal
-    FROM authority_pages WHERE regexp_matches(ip, '^\\d+\\.\\d+\\.\\d+\\.\\d+$')
+WITH hosts AS (
+    SELECT DISTINCT domain, ip FROM authority_pages WHERE ip LIKE '%.%.%.%' AND ip NOT LIKE '%:%'
+), ids AS (
+    SELECT DISTINCT domain, upper(trim(id)) AS id
+    FROM (SELECT domain, unnest(analytics_ids) AS id FROM authority_pages WHERE len(analytics_ids) > 0)
+), signals AS (
+    SELECT DISTINCT domain, 'net:' || ip[:length(ip) - strpos(reverse(ip), '.')] AS signal FROM hosts
     UNION
-    SELECT DISTINCT domain, 'id:' || regexp_replace(upper(trim(id)), '^(UA-\\d+)-\\d+$', '\\1') AS signal
-    FROM authority_pages, unnest(analytics_ids) AS t(id) WHERE trim(id) <> ''
+    SELECT domain, 'id:' || regexp_replace(id, '^(UA-\\d+)-\\d+$', '\\1') FROM ids WHERE id <> ''
 ), shared AS (
     SELECT signal FROM signals GROUP BY signal
     HAVING count(*) > 1 AND (signal LIKE 'id:%' OR count(*) <= $max_subnet)
@@ -137,6 +137,8 @@ WITH signals AS (
 SELECT n.id AS node, (dense_rank() OVER (ORDER BY s.signal) - 1)::INTEGER AS signal
 FROM signals s JOIN shared USING (signal) JOIN authority_nodes n USING (domain)
 """
+
+_TEMP_TABLES = ("authority_sources", "authority_nodes", "authority_pages")
 
 
 def _numpy(index: Index, sql: str, params=None) -> dict[str, np.ndarray]:
@@ -146,21 +148,38 @@ def _numpy(index: Index, sql: str, params=None) -> dict[str, np.ndarray]:
 
 def load_domain_graph(index: Index, settings: AuthoritySettings = AuthoritySettings()) -> DomainGraph:
     """The domain graph of live follow links, with each domain's owner group."""
-    for statement in (_LIVE_PAGES, _EDGES, _NODES):
-        index.sql(statement)
-    names = _numpy(index, "SELECT domain FROM authority_nodes ORDER BY id")["domain"].tolist()
-    edges = _numpy(index, _EDGE_IDS)
-    sources = np.asarray(edges["source"], dtype=np.int32)
-    targets = np.asarray(edges["target"], dtype=np.int32)
-    n = len(names)
-    if settings.defence:
-        keys = _numpy(index, _OWNER_KEYS, {"max_subnet": settings.max_subnet_domains})
-        groups = _owner_groups(n, np.asarray(keys["node"]), np.asarray(keys["signal"]))
-    else:
+    progress_bar = index.sql("SELECT current_setting('enable_progress_bar')")[0][0]
+    index.sql("SET enable_progress_bar = false")  # DuckDB's own bar would write over our output
+    try:
+        for statement in (_LIVE_PAGES, _NODES, _SOURCE_PAGES):
+            index.sql(statement)
+        names = np.asarray(_numpy(index, "SELECT domain FROM authority_nodes ORDER BY id")["domain"], dtype=object)
+        links = _numpy(index, _FOLLOW_LINKS)
+        page_nodes = np.asarray(_numpy(index, _PAGE_NODES)["node"], dtype=np.int64)
+        keys = _numpy(index, _OWNER_KEYS, {"max_subnet": settings.max_subnet_domains}) if settings.defence else None
+    finally:
+        for table in _TEMP_TABLES:
+            index.sql(f"DROP TABLE IF EXISTS {table}")
+        index.sql(f"SET enable_progress_bar = {'true' if progress_bar else 'false'}")
+    sources, targets = _distinct_edges(np.asarray(links["source"]), np.asarray(links["target"]), len(names))
+    used = np.zeros(len(names), dtype=bool)
+    used[sources] = used[targets] = True
+    used[page_nodes] = True
+    renumber = np.cumsum(used, dtype=np.int64) - 1
+    n = int(used.sum())
+    if keys is None:
         groups = np.arange(n, dtype=np.int32)
-    for table in ("authority_edges", "authority_nodes", "authority_pages"):
-        index.sql(f"DROP TABLE IF EXISTS {table}")
-    return DomainGraph(names, sources, targets, groups)
+    else:
+        nodes = np.asarray(keys["node"], dtype=np.int64)
+        groups = _owner_groups(n, renumber[nodes], np.asarray(keys["signal"], dtype=np.int64))
+    return DomainGraph(names[used].tolist(), renumber[sources].astype(np.int32), renumber[targets].astype(np.int32),
+                       groups)
+
+
+def _distinct_edges(sources: np.ndarray, targets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """One edge per (source, target) pair, sorted (SciPy's linear-time COO→CSR sums duplicates)."""
+    adjacency = csr_matrix((np.ones(len(sources), dtype=np.float32), (sources, targets)), shape=(n, n)).tocoo()
+    return adjacency.row.astype(np.int64), adjacency.col.astype(np.int64)
 
 
 def _owner_groups(n: int, nodes: np.ndarray, signals: np.ndarray) -> np.ndarray:
@@ -314,7 +333,8 @@ def _store(index: Index, table: pa.Table, state: tuple, summary: AuthoritySummar
     con.register("authority_scores", table)
     try:
         run_sql(con, "BEGIN TRANSACTION")
-        run_sql(con, "DELETE FROM domain_authority")
+        run_sql(con, "DROP TABLE domain_authority")
+        run_sql(con, DOMAIN_AUTHORITY_TABLE)
         run_sql(con, f"INSERT INTO domain_authority (domain, authority_score, {', '.join(COMPONENTS)}, computed_at) "
                      f"SELECT domain, authority_score, {', '.join(COMPONENTS)}, $at FROM authority_scores",
                 {"at": summary.computed_at})
