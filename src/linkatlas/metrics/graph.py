@@ -86,7 +86,7 @@ def harmonic_centrality(
     n: int,
     *,
     voter_weights: np.ndarray | None = None,
-    pivots: int = 256,
+    pivots: int = 64,
     exact_up_to: int = 4096,
     seed: int = 0,
 ) -> HarmonicResult:
