@@ -130,7 +130,7 @@ def run_pagerank(contender: str, graph: str, spec: str) -> dict:
         network = nx.DiGraph()
         network.add_nodes_from(range(n))
         network.add_edges_from(zip(sources.tolist(), targets.tolist()))
-        ranks = nx.pagerank(network, alpha=0.85, tol=OUR_TOLERANCE / n)  # its check: L1 change < n·tol
+        ranks = nx.pagerank(network, alpha=0.85, tol=OUR_TOLERANCE / n, max_iter=1000)  # L1 change < n·tol
         scores, iterations = np.fromiter((ranks[i] for i in range(n)), float, n), None
     else:
         import igraph
