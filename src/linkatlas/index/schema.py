@@ -9,7 +9,7 @@ import duckdb
 
 from linkatlas.errors import IndexError_
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate", "schema_version"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "DOMAIN_AUTHORITY_TABLE", "migrate", "schema_version"]
 
 _V1 = """
 CREATE TABLE runs (
@@ -88,6 +88,38 @@ CREATE TABLE links (
 );
 """
 
+# Recreated whole by every authority computation (metrics/authority.py): dropping and
+# creating the table is much faster than deleting and re-inserting a million keys.
+DOMAIN_AUTHORITY_TABLE = """-- Authority Score per registrable domain, recomputed whole from the domain graph (metrics/authority.py).
+CREATE TABLE domain_authority (
+    domain            VARCHAR PRIMARY KEY,
+    authority_score   SMALLINT NOT NULL,   -- 0-100, log-scaled
+    pagerank          DOUBLE,              -- share of the graph's PageRank (all domains sum to 1)
+    harmonic          DOUBLE,              -- harmonic centrality over owner groups, 0-1
+    referring_domains INTEGER,             -- distinct domains with a live follow link to this one
+    referring_groups  DOUBLE,              -- votes left after the link-network defence (owner groups)
+    outbound_domains  INTEGER,             -- distinct domains this one links to with live follow links
+    network_size      INTEGER,             -- domains in its owner group (shared /24 subnet or analytics id)
+    discount          DOUBLE,              -- share of referring domains whose vote the defence removed, 0-1
+    computed_at       TIMESTAMP NOT NULL
+);
+"""
+
+_V2 = DOMAIN_AUTHORITY_TABLE + """
+-- What the scores were computed from: one row, replaced with every computation.
+CREATE TABLE authority_state (
+    computed_at     TIMESTAMP NOT NULL,
+    fetches         BIGINT NOT NULL,       -- count(*) of fetches
+    max_fetch_id    BIGINT,
+    links           BIGINT NOT NULL,       -- count(*) of links
+    max_link_fetch  BIGINT,
+    domains         BIGINT,
+    edges           BIGINT,
+    seconds         DOUBLE,
+    parameters      JSON
+);
+"""
+
 _V3 = """
 -- Backlink verification: one row per known backlink checked by ``linkatlas verify`` (a run).
 CREATE TABLE verifications (
@@ -150,6 +182,7 @@ CREATE TABLE alerts (
 # 3 crawl verification and monitoring (crawl/, monitor/), 4 vendor imports (sources/imports/).
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "fetches, links, runs, inputs", _V1),
+    (2, "domain_authority, authority_state", _V2),
     (3, "verifications, monitors, monitor_states, alerts", _V3),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -164,15 +197,26 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
 
 
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    if not schema_version(con):
+        return set()
+    return {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+
+
 def migrate(con: duckdb.DuckDBPyConnection, path: str) -> int:
-    """Bring the database to ``SCHEMA_VERSION``; returns the version found before."""
+    """Bring the database to ``SCHEMA_VERSION``; returns the version found before.
+
+    Every migration not applied yet runs, in order — also one numbered below the highest
+    applied (capabilities built side by side may have reached a database in another order).
+    """
     found = schema_version(con)
     if found > SCHEMA_VERSION:
         raise IndexError_(
             f"{path}: index schema v{found} is newer than this linkatlas (v{SCHEMA_VERSION}) — upgrade linkatlas"
         )
+    applied = applied_versions(con)
     for version, description, sql in MIGRATIONS:
-        if version <= found:
+        if version in applied:
             continue
         con.execute("BEGIN TRANSACTION").fetchall()
         try:

@@ -1,0 +1,1 @@
+"""Metrics on the link index: Authority Score (authority.py) and the graph numerics behind it (graph.py)."""
