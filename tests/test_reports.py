@@ -328,3 +328,26 @@ def test_history_chart_is_a_png(run, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert width >= 600 and height >= 400
+
+
+def test_authority_columns_are_the_stored_scores_and_filter(run, sample_db):
+    refdomains = run("refdomains", "acmeanalytics.com")
+    scores = {row["domain"]: row["authority_score"] for row in refdomains}
+    assert all(score is not None for score in scores.values()) and len(set(scores.values())) > 3
+    shown = run("authority", *sorted(scores)[:5])
+    assert {row["domain"]: row["authority_score"] for row in shown} == {d: scores[d] for d in sorted(scores)[:5]}
+    backlinks = run("backlinks", "acmeanalytics.com")
+    assert all(row["source_authority"] == scores[row["source_domain"]] for row in backlinks)
+    threshold = sorted(scores.values())[len(scores) // 2]
+    strong = run("backlinks", "acmeanalytics.com", "--min-authority", str(threshold))
+    assert pairs(strong) == {(r["source_url"], r["target_url"]) for r in backlinks
+                             if r["source_authority"] >= threshold}
+    assert {r["domain"] for r in run("refdomains", "acmeanalytics.com", "--max-authority", str(threshold))} == {
+        d for d, s in scores.items() if s <= threshold}
+    overview = run("overview", "acmeanalytics.com")
+    buckets = {row["authority"]: row["referring_domains"] for row in overview["authority_distribution"]}
+    assert buckets["unknown"] == 0
+    for label, n in buckets.items():
+        if label != "unknown":
+            low, high = map(int, label.split("-"))
+            assert n == sum(1 for s in scores.values() if low <= s <= high), label
