@@ -14,18 +14,22 @@ from linkatlas.cli.main import cli
 from linkatlas.errors import IndexError_
 from linkatlas.output import render_object, render_rows
 
-__all__ = ["report_options"]
+__all__ = ["report_options", "scope_option"]
 
 _STATUS = click.Choice(("live", "new", "lost", "broken", "all"))
+
+
+def scope_option(help_text: str):
+    return click.option("--scope", type=click.Choice(("domain", "host", "prefix", "url")), default="domain",
+                        show_default=True, help=help_text)
 
 
 def report_options(command):
     """TARGET, --scope, --db, --format, --period and --since: the options every report shares."""
     options = [
         click.argument("target"),
-        click.option("--scope", type=click.Choice(("domain", "host", "prefix", "url")), default="domain",
-                     show_default=True, help="What TARGET means: a registrable domain with its subdomains, one "
-                                             "host, a URL prefix, or one URL."),
+        scope_option("What TARGET means: a registrable domain with its subdomains, one host, a URL prefix, "
+                     "or one URL."),
         db_option,
         format_option(),
         click.option("--period", type=click.Choice(("day", "week", "month", "quarter", "year")), default="month",
@@ -238,8 +242,7 @@ def refips(index, target, scope, fmt, period, since, sort, limit):
 
 @cli.command()
 @click.argument("domain")
-@click.option("--scope", type=click.Choice(("domain", "host", "prefix", "url")), default="domain",
-              show_default=True, help="Which pages of the site: the whole domain, one host, a prefix, one URL.")
+@scope_option("Which pages of the site: the whole domain, one host, a prefix, one URL.")
 @db_option
 @format_option()
 @click.option("--follow", "follow_only", is_flag=True, help="Only domains that get at least one follow link.")
@@ -262,8 +265,7 @@ def outbound(domain, scope, db, fmt, follow_only, sort, limit):
 
 @cli.command()
 @click.argument("target")
-@click.option("--scope", type=click.Choice(("domain", "host", "prefix", "url")), default="domain",
-              show_default=True, help="What TARGET means.")
+@scope_option("What TARGET means.")
 @db_option
 @format_option()
 @click.option("--period", type=click.Choice(("day", "week", "month", "quarter", "year")), default="month",

@@ -114,6 +114,16 @@ def _order_by(sort: str | None, allowed: Sequence[str], default: str) -> str:
     return ", ".join(terms + [default])
 
 
+def _authority_range(column: str, low: int | None, high: int | None, conditions: list, params: dict) -> None:
+    """Add ``--min-authority``/``--max-authority`` conditions (an unknown score counts as 0)."""
+    if low is not None:
+        conditions.append(f"{column} >= $min_authority")
+        params["min_authority"] = low
+    if high is not None:
+        conditions.append(f"coalesce({column}, 0) <= $max_authority")
+        params["max_authority"] = high
+
+
 def _limit(limit: int | None) -> str:
     if limit is None:
         return ""
@@ -302,12 +312,7 @@ def backlinks(index: Index, target: Target, *, status: str = "live", follow: boo
     if link_type:
         conditions.append("type = $link_type")
         params["link_type"] = link_type
-    if min_authority is not None:
-        conditions.append("source_authority >= $min_authority")
-        params["min_authority"] = min_authority
-    if max_authority is not None:
-        conditions.append("coalesce(source_authority, 0) <= $max_authority")
-        params["max_authority"] = max_authority
+    _authority_range("source_authority", min_authority, max_authority, conditions, params)
     if anchor:
         conditions.append("contains(lower(anchor), lower($anchor))")
         params["anchor"] = anchor
@@ -364,12 +369,7 @@ def referring_domains(index: Index, target: Target, *, status: str = "live", min
     }
     filters = [conditions[status]]
     params = _window_params(window)
-    if min_authority is not None:
-        filters.append("authority_score >= $min_authority")
-        params["min_authority"] = min_authority
-    if max_authority is not None:
-        filters.append("coalesce(authority_score, 0) <= $max_authority")
-        params["max_authority"] = max_authority
+    _authority_range("authority_score", min_authority, max_authority, filters, params)
     order = _order_by(sort, DOMAIN_COLUMNS, "backlinks DESC, domain")
     return index.arrow(
         f"""
