@@ -1,0 +1,236 @@
+"""``linkatlas import``: vendor export files → the index, one transaction per file.
+
+A file is taken whole or not at all: its rows, and the ``imports`` row that records it, are
+committed together, so a crash or Ctrl-C leaves nothing half-written and running the same
+command again completes the job. A file already imported (same size and content hash) is
+skipped, whatever its path. Malformed rows are counted, skipped and listed in the summary;
+they make the run's exit code 1 (rows that are not backlinks — same source and target domain
+— are only counted).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linkatlas.errors import InputError, LinkatlasError, UsageError
+from linkatlas.extract.domains import domain_of, normalize_host
+from linkatlas.extract.urls import extract_host
+from linkatlas.index.store import Index, run_sql
+from linkatlas.sources.counters import RunStats
+from linkatlas.sources.imports.layouts import VENDORS
+from linkatlas.sources.imports.reading import TableSource, iter_sources
+from linkatlas.sources.imports.writing import key_problem, write_batch
+
+__all__ = ["ImportSummary", "import_files", "import_file", "target_domain"]
+
+
+@dataclass
+class ImportSummary:
+    run_id: int | None
+    status: str = "running"
+    files: int = 0
+    files_already_imported: int = 0
+    rows_read: int = 0
+    rows: int = 0
+    skipped: int = 0
+    same_domain: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    imports: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    counters: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {key: getattr(self, key) for key in self.__dataclass_fields__}
+
+
+def target_domain(target: str | None) -> str | None:
+    """The registrable domain of ``--target`` (a domain, host or URL); UsageError if it is none."""
+    if target is None:
+        return None
+    host = extract_host(target)
+    if not host or normalize_host(host) is None:
+        raise UsageError(f"--target {target!r}: give a domain such as example.com")
+    return domain_of(host)
+
+
+class _FileImport:
+    """The state of one file's import inside its transaction."""
+
+    def __init__(self, index: Index, path: Path, import_id: int, stats: RunStats, bar) -> None:
+        self.index = index
+        self.path = path
+        self.import_id = import_id
+        self.stats = stats
+        self.bar = bar
+        self.rows_read = self.rows = self.skipped = 0
+        self.layouts: list[str] = []
+        self.vendors: list[str] = []
+
+    def take(self, source: TableSource) -> None:
+        layout = source.match.layout
+        self.layouts.append(layout.name)
+        if layout.vendor not in self.vendors:
+            self.vendors.append(layout.vendor)
+        self.stats.count(f"import/layout/{layout.name}")
+        before = self.stats.counters["import/rows/malformed"]
+        unusable = 0
+        on_bytes = self.bar.update if self.bar is not None else None
+        for raw in source.batches(on_bytes):
+            stored, missing = write_batch(self.index, raw, source.match, self.import_id)
+            self.rows_read += raw.num_rows
+            self.rows += stored
+            unusable += missing
+        if unusable:
+            self.stats.problem("import/rows/unusable_key", f"{source.name}: {unusable} row(s) without a usable "
+                                                           f"{key_problem(source.match)} skipped")
+            self.stats.count("import/rows/unusable_key", unusable - 1)
+            self.stats.count("errors", unusable - 1)
+        self.skipped += unusable + self.stats.counters["import/rows/malformed"] - before
+
+    def resolve_target(self, given: str | None) -> str:
+        if given:
+            return given
+        for sql in (
+            "SELECT target_domain FROM vendor_links WHERE import_id = ? AND target_url IS NOT NULL "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+            "SELECT domain FROM vendor_pages WHERE import_id = ? GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+        ):
+            found = self.index.sql(sql, [self.import_id])
+            if found:
+                return found[0][0]
+        raise InputError(str(self.path), "the export does not say which site it is about",
+                         "pass --target DOMAIN (the site the export was made for)")
+
+    def finish(self, given_target: str | None, key: str, run_id: int | None) -> dict:
+        target = self.resolve_target(given_target)
+        params = {"id": self.import_id, "target": target}
+        run_sql(self.index.con, "UPDATE vendor_links SET target_domain = $target "
+                                "WHERE import_id = $id AND target_domain IS NULL", params)
+        for table in ("vendor_domains", "vendor_pages", "vendor_anchors"):
+            run_sql(self.index.con, f"UPDATE {table} SET target = $target WHERE import_id = $id", params)
+        same_domain = self.index.con.execute(
+            "DELETE FROM vendor_links WHERE import_id = ? AND source_domain = target_domain", [self.import_id]
+        ).fetchone()[0]
+        self.rows -= same_domain
+        self.stats.count("import/rows/same_domain", same_domain)
+        status = "partial" if self.skipped else "ok"
+        row = {
+            "import_id": self.import_id, "path": str(self.path), "vendor": ",".join(self.vendors),
+            "layout": ",".join(self.layouts), "target": target, "rows": self.rows, "skipped": self.skipped,
+            "same_domain": same_domain, "status": status,
+        }
+        self.index.sql(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+            [self.import_id, str(self.path), key, row["vendor"], row["layout"], target, run_id,
+             self.rows, self.skipped, same_domain, status],
+        )
+        return row
+
+
+def import_file(index: Index, path: str | os.PathLike, *, target: str | None = None, vendor: str | None = None,
+                run_id: int | None = None, stats: RunStats | None = None, bar=None) -> dict:
+    """Import one export file in one transaction; returns what was stored (``status`` says if it
+    was ``already imported``). Raises InputError for a file that cannot be imported at all."""
+    from linkatlas.ingest import input_key
+
+    path = Path(path)
+    stats = stats if stats is not None else RunStats()
+    if vendor is not None and vendor not in VENDORS:
+        raise UsageError(f"--vendor {vendor!r}: choose one of auto, {', '.join(VENDORS)}")
+    if not path.is_file():
+        raise InputError(str(path), "no such file", "check the path")
+    key = input_key(path)
+    done = index.sql("SELECT import_id, target, rows FROM imports WHERE input_key = ?", [key])
+    if done:
+        return {"import_id": done[0][0], "path": str(path), "target": done[0][1], "rows": 0,
+                "status": "already imported"}
+    con = index.con
+    run_sql(con, "BEGIN TRANSACTION")
+    try:
+        state = _FileImport(index, path, index.next_id("imports", "import_id"), stats, bar)
+        for source in iter_sources(path, vendor, stats):
+            state.take(source)
+        result = state.finish(target, key, run_id)
+        result["rows_read"] = state.rows_read
+        run_sql(con, "COMMIT")
+    except BaseException:
+        run_sql(con, "ROLLBACK")
+        raise
+    return result
+
+
+def _progress_bar(total: int, enabled: bool | None):
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="import", file=sys.stderr)
+
+
+def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: str | None = None,
+                 vendor: str | None = None, progress: bool | None = None) -> ImportSummary:
+    """Import vendor export files; never raises for bad rows or files (see the summary)."""
+    from linkatlas.ingest import _finish_run, _start_run
+
+    started = time.monotonic()
+    files = [Path(p) for p in paths]
+    for path in files:
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+    target = target_domain(target)
+    vendor = None if vendor in (None, "auto") else vendor
+    stats = RunStats()
+    run_id = _start_run(index, "import", {"paths": [str(p) for p in files], "target": target, "vendor": vendor})
+    summary = ImportSummary(run_id=run_id)
+    bar = _progress_bar(sum(p.stat().st_size for p in files), progress)
+    status = "failed"
+    try:
+        for path in files:
+            summary.files += 1
+            _import_one(index, path, target, vendor, run_id, stats, bar, summary)
+        status = "failed" if stats.failed else "ok"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        summary.status = status
+        summary.skipped = sum(item.get("skipped", 0) for item in summary.imports)
+        summary.errors = stats.counters["errors"]
+        summary.problems = list(stats.problems)
+        summary.counters = dict(sorted(stats.counters.items()))
+        summary.seconds = round(time.monotonic() - started, 3)
+        try:
+            _finish_run(index, run_id, status, summary.as_dict())
+        except LinkatlasError:
+            pass
+    return summary
+
+
+def _import_one(index, path, target, vendor, run_id, stats, bar, summary: ImportSummary) -> None:
+    position = bar.n if bar is not None else 0
+    try:
+        result = import_file(index, path, target=target, vendor=vendor, run_id=run_id, stats=stats, bar=bar)
+    except InputError as error:
+        stats.problem("import/file/unreadable", str(error))
+        return
+    finally:
+        if bar is not None:
+            bar.update(max(position + path.stat().st_size - bar.n, 0))
+    if result["status"] == "already imported":
+        summary.files_already_imported += 1
+        return
+    summary.rows_read += result.pop("rows_read", 0)
+    summary.rows += result["rows"]
+    summary.same_domain += result["same_domain"]
+    summary.imports.append(result)
+
