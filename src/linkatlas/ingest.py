@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from linkatlas.errors import InputError, LinkatlasError, UsageError
+from linkatlas.errors import InputError, LinkatlasError, UnknownFormatError, UsageError
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.html import Page, add_links, extract_page, make_link
 from linkatlas.extract.urls import normalize_url, resolve_url, url_host
 from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA, Index
 from linkatlas.sources.counters import RunStats
-from linkatlas.sources.warc import ARCHIVE_SUFFIXES, Capture, iter_captures
+from linkatlas.sources.warc import ARCHIVE_SUFFIXES, Capture, iter_captures, sniff_format
 from linkatlas.sources.wat import page_from_wat
 
 __all__ = ["ingest", "IngestSummary", "expand_paths"]
@@ -45,6 +45,8 @@ class IngestSummary:
     pages: int = 0
     fetches: int = 0
     links: int = 0
+    exports: int = 0
+    export_rows: int = 0
     duplicates: int = 0
     skipped: int = 0
     errors: int = 0
@@ -252,6 +254,33 @@ class _Ingestor:
         )
 
 
+def _is_vendor_export(path: Path) -> bool:
+    """By content: not a WARC/ARC/WAT, and a table linkatlas import recognises."""
+    try:
+        sniff_format(path)
+        return False
+    except UnknownFormatError:
+        from linkatlas.sources.imports import looks_like_export
+
+        return looks_like_export(path)
+    except InputError:
+        return False
+
+
+def _import_export(index: Index, path: Path, run_id: int, stats: RunStats, summary: IngestSummary, bar) -> None:
+    """Hand a vendor export to ``linkatlas import`` (same run, same counters)."""
+    from linkatlas.sources.imports import import_file
+
+    result = import_file(index, path, run_id=run_id, stats=stats)
+    if result["status"] == "already imported":
+        summary.files_already_ingested += 1
+    else:
+        summary.exports += 1
+        summary.export_rows += result["rows"]
+    if bar is not None:
+        bar.update(path.stat().st_size)
+
+
 def _progress_bar(total: int, enabled: bool | None):
     if enabled is None:
         enabled = sys.stderr.isatty()
@@ -300,7 +329,10 @@ def ingest(
         for path in files:
             summary.files += 1
             try:
-                ingestor.ingest_file(path)
+                if _is_vendor_export(path):
+                    _import_export(index, path, run_id, stats, summary, bar)
+                else:
+                    ingestor.ingest_file(path)
             except InputError as error:
                 stats.problem("ingest/file/unreadable", str(error))
         status = "failed" if stats.failed else "ok"

@@ -68,6 +68,7 @@ class Layout:
     columns: Mapping[str, tuple[str, ...]]  # field -> header aliases
     required: tuple[str, ...]
     empty_is_false: bool = False    # Majestic: an empty flag cell means false
+    multiline: bool = False         # quoted cells may hold line breaks (Ahrefs contexts)
     languages: Mapping[str, str] = field(default_factory=dict)  # header key -> language (GSC)
 
     def lookup(self) -> dict[str, str]:
@@ -221,7 +222,7 @@ register(Layout("ahrefs_backlinks", "ahrefs", "links", "Ahrefs Backlinks",
                     "last_seen": ("Last seen", "Last Check", "Last check"),
                     "lost_at": ("Lost", "Day Lost"),
                 },
-                required=("source_url", "target_url")))
+                required=("source_url", "target_url"), multiline=True))
 register(Layout("ahrefs_referring_domains", "ahrefs", "domains", "Ahrefs Referring domains",
                 {
                     "domain": ("Domain",),

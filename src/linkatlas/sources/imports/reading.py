@@ -173,7 +173,7 @@ def _csv_batches(opener: Callable[[], object], encoding: str, bom: int, skip_cha
             reader = pacsv.open_csv(
                 stream,
                 read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=match.layout.multiline,
                                                  ignore_empty_lines=True, invalid_row_handler=invalid),
                 convert_options=pacsv.ConvertOptions(
                     column_types={n: pa.string() for n in wanted}, include_columns=list(wanted),

@@ -144,7 +144,7 @@ def _select_list(match: LayoutMatch, present: set[str], columns: list[str]) -> l
         special.pop("domain")
         special["anchor"] = "coalesce(trim(b.anchor), '')"
     if "follow" in present:
-        special["nofollow"] = f"coalesce({value('nofollow')}, NOT {value('follow')})"
+        special["nofollow"] = f"CASE WHEN {value('nofollow')} THEN true WHEN {value('follow')} THEN false END"
     if "lost_at" in present and "lost" not in present:
         special["lost"] = f"({value('lost_at')} IS NOT NULL)"
     return [special[c] if c in special else value(c) for c in columns]
