@@ -101,8 +101,9 @@ def _value(field: str, present: set[str], empty_is_false: bool) -> str:
     if kind == "anchor":
         return f"trim({column})"
     if kind == "int":
-        return (f"coalesce(TRY_CAST(nullif(trim({column}), '') AS BIGINT), "
-                f"TRY_CAST(nullif(regexp_replace({column}, '[\\s,.''\u00a0]', '', 'g'), '') AS BIGINT))")
+        grouped = f"regexp_full_match(trim({column}), '-?[0-9]{{1,3}}([.,'' \u00a0][0-9]{{3}})+')"
+        return (f"CASE WHEN {grouped} THEN TRY_CAST(regexp_replace(trim({column}), '[^0-9-]', '', 'g') AS BIGINT) "
+                f"ELSE TRY_CAST(TRY_CAST(nullif(trim({column}), '') AS DOUBLE) AS BIGINT) END")
     if kind == "float":
         return f"TRY_CAST(nullif(replace(replace(trim({column}), '%', ''), ',', '.'), '') AS DOUBLE)"
     if kind == "bool":
