@@ -312,3 +312,60 @@ def test_ingest_recognises_exports_by_content(db_path, tmp_path):
     assert (summary.exports, summary.export_rows, summary.errors) == (1, 3, 0)
     assert summary.fetches > 0
     assert rows(db_path, "SELECT vendor, rows, run_id FROM imports") == [("ahrefs", 3, summary.run_id)]
+
+
+def test_xlsx_without_openpyxl_names_the_pip_line(db_path, tmp_path, monkeypatch):
+    import sys
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(("Site", "Linking pages", "Target pages"))
+    path = tmp_path / "links.xlsx"
+    book.save(path)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if the extra were not installed
+    result = CliRunner().invoke(cli, ["import", "--db", str(db_path), "--target", "example.com", str(path)])
+    assert result.exit_code == 1
+    assert "openpyxl (to read XLSX exports) is not installed — pip install 'linkatlas[xlsx]'" in result.stderr
+
+
+CRASH = """
+import os, sys
+import linkatlas.sources.imports.run as run
+from linkatlas.index.store import open_index
+
+import linkatlas.sources.imports.reading as reading
+reading.BLOCK_BYTES = 64 << 10  # many small batches...
+run.INSERT_ROWS = 2000  # ...each its own row group
+write = run.write_batch
+calls = []
+
+def write_then_die(*args):
+    calls.append(1)
+    if len(calls) == 3:
+        os._exit(3)  # a crash after two committed row groups: no cleanup, no rollback
+    return write(*args)
+
+run.write_batch = write_then_die
+with open_index(sys.argv[1]) as index:
+    run.import_file(index, sys.argv[2])
+"""
+
+
+def test_a_crash_mid_file_is_invisible_and_cleaned_by_the_next_import(db_path, tmp_path):
+    import subprocess
+    import sys
+
+    from linkatlas.sources.imports import backlink_sources
+
+    path = tmp_path / "big.csv"
+    _big_ahrefs(path, 30_000)
+    crashed = subprocess.run([sys.executable, "-c", CRASH, str(db_path), str(path)])
+    assert crashed.returncode == 3
+    assert rows(db_path, "SELECT status FROM imports") == [("loading",)]
+    assert rows(db_path, "SELECT count(*) > 0 FROM vendor_links") == [(True,)]  # committed row groups...
+    with open_index(db_path) as index:
+        assert backlink_sources(index, "example.com") == []  # ...that nobody sees
+        result = import_file(index, path)
+    assert result["rows"] == 30_000
+    assert rows(db_path, "SELECT status, rows FROM imports") == [("ok", 30_000)]
+    assert rows(db_path, "SELECT count(*), count(DISTINCT source_url) FROM vendor_links") == [(30_000, 30_000)]

@@ -103,7 +103,7 @@ CREATE TABLE imports (
     rows        BIGINT,                    -- rows stored
     skipped     BIGINT,                    -- malformed rows skipped
     same_domain BIGINT,                    -- rows whose source and target share a domain (not backlinks)
-    status      VARCHAR NOT NULL           -- ok, partial (some rows failed)
+    status      VARCHAR NOT NULL           -- loading (rows not visible yet), ok, partial (some rows failed)
 );
 
 -- One row per backlink row of an export. NULL means the file does not say (unknown), never false.

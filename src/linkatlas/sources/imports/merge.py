@@ -18,6 +18,7 @@ from linkatlas.errors import UsageError
 from linkatlas.extract.domains import domain_of, normalize_host
 from linkatlas.extract.urls import extract_host, normalize_url
 from linkatlas.index.store import Index
+from linkatlas.sources.imports.run import COMPLETED
 
 __all__ = ["SCOPES", "SOURCES", "backlink_sources", "backlink_sources_sql", "coverage"]
 
@@ -56,7 +57,7 @@ def backlink_sources_sql(scope: str = "domain") -> str:
     return f"""
         WITH vendor AS (
             SELECT DISTINCT vendor AS source, source_url, source_domain, target_url
-            FROM vendor_links WHERE target_url IS NOT NULL AND {target}
+            FROM vendor_links WHERE target_url IS NOT NULL AND {target} AND import_id IN {COMPLETED}
         ), crawl AS (
             SELECT DISTINCT 'crawl' AS source, source_url, source_domain, target_url
             FROM links WHERE source_domain <> target_domain AND {target}
@@ -64,7 +65,7 @@ def backlink_sources_sql(scope: str = "domain") -> str:
             SELECT * FROM vendor UNION ALL SELECT * FROM crawl
         ), gsc AS (
             SELECT DISTINCT source_url, source_domain FROM vendor_links
-            WHERE vendor = 'gsc' AND target_url IS NULL AND {gsc_domain}
+            WHERE vendor = 'gsc' AND target_url IS NULL AND {gsc_domain} AND import_id IN {COMPLETED}
               AND ($scope = 'domain' OR source_url IN (SELECT source_url FROM pairs))
         ), seen AS (
             SELECT * FROM pairs

@@ -35,7 +35,8 @@ __all__ = ["TableSource", "iter_sources", "looks_like_export", "sniff_encoding"]
 HEAD_BYTES = 256 * 1024
 HEADER_SEARCH_LINES = 40
 CHUNK_BYTES = 1 << 20
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 1 << 20
+READ_THREADS = True
 XLSX_BATCH_ROWS = 10_000
 _DELIMITERS = ("\t", ",", ";")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -172,7 +173,7 @@ def _csv_batches(opener: Callable[[], object], encoding: str, bom: int, skip_cha
             stream = _Utf8Stream(raw, encoding, bom, skip_chars, on_bytes)
             reader = pacsv.open_csv(
                 stream,
-                read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES, use_threads=READ_THREADS),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=match.layout.multiline,
                                                  ignore_empty_lines=True, invalid_row_handler=invalid),
                 convert_options=pacsv.ConvertOptions(

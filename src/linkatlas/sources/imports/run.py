@@ -1,8 +1,10 @@
-"""``linkatlas import``: vendor export files → the index, one transaction per file.
+"""``linkatlas import``: vendor export files → the index, all or nothing per file.
 
-A file is taken whole or not at all: its rows, and the ``imports`` row that records it, are
-committed together, so a crash or Ctrl-C leaves nothing half-written and running the same
-command again completes the job. A file already imported (same size and content hash) is
+A file is taken whole or not at all. Its ``imports`` row is written first with status
+``loading``; rows are committed a row group at a time (so memory stays flat whatever the file
+size) and only count once the final transaction marks the import ``ok``/``partial``. Readers
+join on completed imports (:data:`COMPLETED`); what a crash or Ctrl-C left is deleted before
+the next import, and running the same command again completes the job. A file already imported (same size and content hash) is
 skipped, whatever its path. Malformed rows are counted, skipped and listed in the summary;
 they make the run's exit code 1 (rows that are not backlinks — same source and target domain
 — are only counted).
@@ -12,10 +14,14 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from queue import Full, Queue
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyarrow as pa
 
 from linkatlas.errors import InputError, LinkatlasError, UsageError
 from linkatlas.extract.domains import domain_of, normalize_host
@@ -24,9 +30,12 @@ from linkatlas.index.store import Index, run_sql
 from linkatlas.sources.counters import RunStats
 from linkatlas.sources.imports.layouts import VENDORS
 from linkatlas.sources.imports.reading import TableSource, iter_sources
-from linkatlas.sources.imports.writing import key_problem, write_batch
+from linkatlas.sources.imports.writing import key_problem, prepare_batch, write_batch
 
-__all__ = ["ImportSummary", "import_files", "import_file", "target_domain"]
+__all__ = ["COMPLETED", "ImportSummary", "drop_unfinished", "import_files", "import_file", "target_domain"]
+
+INSERT_ROWS = 120_000  # about one DuckDB row group per INSERT
+COMPLETED = "(SELECT import_id FROM imports WHERE status IN ('ok', 'partial'))"  # visible imports
 
 
 @dataclass
@@ -80,10 +89,10 @@ class _FileImport:
         self.stats.count(f"import/layout/{layout.name}")
         before = self.stats.counters["import/rows/malformed"]
         unusable = 0
-        on_bytes = self.bar.update if self.bar is not None else None
-        for raw in source.batches(on_bytes):
-            stored, missing = write_batch(self.index, raw, source.match, self.import_id)
-            self.rows_read += raw.num_rows
+        for batch in _grouped(_in_background(_prepared(source, self.bar))):
+            with _transaction(self.index):
+                stored, missing = write_batch(self.index, batch, source.match, self.import_id)
+            self.rows_read += batch.num_rows
             self.rows += stored
             unusable += missing
         if unusable:
@@ -107,7 +116,7 @@ class _FileImport:
         raise InputError(str(self.path), "the export does not say which site it is about",
                          "pass --target DOMAIN (the site the export was made for)")
 
-    def finish(self, given_target: str | None, key: str, run_id: int | None) -> dict:
+    def finish(self, given_target: str | None) -> dict:
         target = self.resolve_target(given_target)
         params = {"id": self.import_id, "target": target}
         run_sql(self.index.con, "UPDATE vendor_links SET target_domain = $target "
@@ -126,11 +135,71 @@ class _FileImport:
             "same_domain": same_domain, "status": status,
         }
         self.index.sql(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
-            [self.import_id, str(self.path), key, row["vendor"], row["layout"], target, run_id,
-             self.rows, self.skipped, same_domain, status],
+            "UPDATE imports SET vendor = ?, layout = ?, target = ?, imported_at = now()::TIMESTAMP, rows = ?, "
+            "skipped = ?, same_domain = ?, status = ? WHERE import_id = ?",
+            [row["vendor"], row["layout"], target, self.rows, self.skipped, same_domain, status, self.import_id],
         )
         return row
+
+
+def _prepared(source: TableSource, bar) -> Iterator[pa.Table]:
+    on_bytes = bar.update if bar is not None else None
+    for raw in source.batches(on_bytes):
+        yield prepare_batch(raw, source.match)
+
+
+def _grouped(batches: Iterable[pa.Table], rows: int | None = None) -> Iterator[pa.Table]:
+    """Batches concatenated to about ``rows`` rows: DuckDB appends whole row groups fastest."""
+    rows = rows or INSERT_ROWS
+    pending: list[pa.Table] = []
+    count = 0
+    for batch in batches:
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield pa.concat_tables(pending)
+            pending, count = [], 0
+    if pending:
+        yield pa.concat_tables(pending)
+
+
+_DONE = object()
+
+
+def _in_background(iterator: Iterator, depth: int = 2) -> Iterator:
+    """Run ``iterator`` in a thread, ``depth`` items ahead: reading and URL work overlap the
+    inserts (pyarrow and DuckDB release the GIL). Its exceptions are raised here."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in iterator:
+                while not stop.is_set():
+                    try:
+                        queue.put(item, timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put(_DONE)
+        except BaseException as error:  # noqa: BLE001  (handed to the consumer, Ctrl-C included)
+            queue.put(error)
+
+    thread = threading.Thread(target=produce, name="linkatlas-import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def import_file(index: Index, path: str | os.PathLike, *, target: str | None = None, vendor: str | None = None,
@@ -146,23 +215,51 @@ def import_file(index: Index, path: str | os.PathLike, *, target: str | None = N
     if not path.is_file():
         raise InputError(str(path), "no such file", "check the path")
     key = input_key(path)
-    done = index.sql("SELECT import_id, target, rows FROM imports WHERE input_key = ?", [key])
+    done = index.sql("SELECT import_id, target, rows FROM imports WHERE input_key = ? AND status <> 'loading'", [key])
     if done:
         return {"import_id": done[0][0], "path": str(path), "target": done[0][1], "rows": 0,
                 "status": "already imported"}
-    con = index.con
-    run_sql(con, "BEGIN TRANSACTION")
+    drop_unfinished(index)
+    import_id = index.next_id("imports", "import_id")
+    index.sql("INSERT INTO imports (import_id, path, input_key, vendor, layout, imported_at, run_id, status) "
+              "VALUES (?, ?, ?, '', '', now()::TIMESTAMP, ?, 'loading')", [import_id, str(path), key, run_id])
     try:
-        state = _FileImport(index, path, index.next_id("imports", "import_id"), stats, bar)
+        state = _FileImport(index, path, import_id, stats, bar)
         for source in iter_sources(path, vendor, stats):
             state.take(source)
-        result = state.finish(target, key, run_id)
-        result["rows_read"] = state.rows_read
-        run_sql(con, "COMMIT")
+        with _transaction(index):
+            result = state.finish(target)
     except BaseException:
-        run_sql(con, "ROLLBACK")
+        drop_unfinished(index, import_id)
         raise
+    result["rows_read"] = state.rows_read
     return result
+
+
+class _transaction:
+    def __init__(self, index: Index) -> None:
+        self.con = index.con
+
+    def __enter__(self) -> None:
+        run_sql(self.con, "BEGIN TRANSACTION")
+
+    def __exit__(self, kind, error, trace) -> None:
+        run_sql(self.con, "COMMIT" if kind is None else "ROLLBACK")
+
+
+def drop_unfinished(index: Index, import_id: int | None = None) -> None:
+    """Delete what an interrupted import left (its ``imports`` row still says ``loading``)."""
+    where = "status = 'loading'" + (" AND import_id = ?" if import_id is not None else "")
+    params = [import_id] if import_id is not None else []
+    try:
+        with _transaction(index):
+            for table in ("vendor_links", "vendor_domains", "vendor_pages", "vendor_anchors"):
+                index.sql(f"DELETE FROM {table} WHERE import_id IN (SELECT import_id FROM imports WHERE {where})",
+                          params)
+            index.sql(f"DELETE FROM imports WHERE {where}", params)
+    except Exception:  # the next import cleans up
+        if import_id is None:
+            raise
 
 
 def _progress_bar(total: int, enabled: bool | None):

@@ -20,7 +20,7 @@ from linkatlas.index.store import Index
 from linkatlas.sources.imports.dates import parse_date
 from linkatlas.sources.imports.layouts import FIELD_KINDS, KEY_FIELDS, LayoutMatch
 
-__all__ = ["TABLES", "write_batch"]
+__all__ = ["TABLES", "prepare_batch", "write_batch"]
 
 TABLES = {"links": "vendor_links", "domains": "vendor_domains", "pages": "vendor_pages", "anchors": "vendor_anchors"}
 
@@ -48,29 +48,55 @@ def _host_parts(raw: str) -> tuple[str | None, str | None]:
     return host, domain_of(host)
 
 
-def _map_unique(column: pa.ChunkedArray, function, width: int, types) -> list[pa.Array]:
+@functools.lru_cache(maxsize=1 << 18)
+def _canonical_host_domain(host: str) -> tuple[str | None]:
+    """The domain of a host already in canonical form, None if the host is not canonical."""
+    return (domain_of(host) if normalize_host(host) == host else None,)
+
+
+def _map_unique(column, function, width: int, types) -> list[pa.Array]:
     """``function`` applied once per distinct value; ``width`` result columns, row-aligned."""
-    encoded = column.combine_chunks().dictionary_encode()
-    results = [function(value) for value in encoded.dictionary.to_pylist()]
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = array.dictionary_encode()
+    results = [function(value) if value is not None else (None,) * width for value in encoded.dictionary.to_pylist()]
     return [pc.take(pa.array([r[i] for r in results], types[i]), encoded.indices) for i in range(width)]
 
 
+# An absolute URL that normalize_url would return unchanged, save a "/" before an empty path
+# or a lone query (the fast path of linkatlas.extract.urls, in RE2 for Arrow).
+_PCHAR = r"A-Za-z0-9\-._~!$&'()*+,;=:@"
+_CLEAN_URL = rf"^(?P<scheme>https?)://(?P<host>[a-z0-9._\-]+)(?P<rest>(?:/[{_PCHAR}/]*)?(?:\?[{_PCHAR}/?]+)?)$"
+_STRINGS = (pa.string(),) * 3
+
+
+def _url_columns(column: pa.ChunkedArray) -> list[pa.Array]:
+    """(url, host, domain) per row: canonical URLs in Arrow, the others through normalize_url."""
+    raw = column.combine_chunks()
+    parts = pc.extract_regex(raw, _CLEAN_URL)
+    host = parts.field("host")
+    rest = parts.field("rest")
+    domain = _map_unique(host, _canonical_host_domain, 1, (pa.string(),))[0]
+    fast = pc.and_kleene(pc.is_valid(domain), pc.invert(pc.match_substring(rest, "/.")))
+    fast = pc.fill_null(fast, False)
+    path = pc.if_else(pc.starts_with(rest, "/"), rest, pc.binary_join_element_wise("/", rest, ""))
+    url = pc.binary_join_element_wise(parts.field("scheme"), "://", host, path, "")
+    slow = _map_unique(pc.if_else(fast, pa.scalar(None, pa.string()), raw), _url_parts, 3, _STRINGS)
+    return [pc.if_else(fast, fast_value, slow_value) for fast_value, slow_value in zip((url, host, domain), slow)]
+
+
 def _derived_columns(table: pa.Table, match: LayoutMatch) -> pa.Table:
-    """URL/host/domain columns computed in Python (once per distinct value), localized dates."""
+    """URL/host/domain columns (vectorized, Python once per distinct odd value), localized dates."""
     kind = match.layout.kind
-    string = pa.string()
     if kind == "links":
         for side in ("source", "target"):
             if f"{side}_url" in table.column_names:
-                parts = _map_unique(table[f"{side}_url"], _url_parts, 3, (string,) * 3)
-                for name, array in zip(("url", "host", "domain"), parts):
+                for name, array in zip(("url", "host", "domain"), _url_columns(table[f"{side}_url"])):
                     table = table.append_column(f"{side}_{name}__", array)
     elif kind == "pages":
-        parts = _map_unique(table["url"], _url_parts, 3, (string,) * 3)
-        for name, array in zip(("url", "host", "domain"), parts):
+        for name, array in zip(("url", "host", "domain"), _url_columns(table["url"])):
             table = table.append_column(f"{name}__", array)
     elif kind == "domains":
-        parts = _map_unique(table["domain"], _host_parts, 2, (string,) * 2)
+        parts = _map_unique(table["domain"], _host_parts, 2, (pa.string(),) * 2)
         for name, array in zip(("host", "domain"), parts):
             table = table.append_column(f"{name}__", array)
     if match.layout.vendor == "gsc":
@@ -100,9 +126,11 @@ def _value(field: str, present: set[str], empty_is_false: bool) -> str:
         return f"nullif(trim({column}), '')"
     if kind == "anchor":
         return f"trim({column})"
-    if kind == "int":
+    if kind == "int":  # counts; "1.234" / "1,234" / "1 234" are thousands, not decimals
+        plain = "".join(f" AND strpos({column}, '{c}') = 0" for c in (".", ",", " ", "''", "\u00a0"))
         grouped = f"regexp_full_match(trim({column}), '-?[0-9]{{1,3}}([.,'' \u00a0][0-9]{{3}})+')"
-        return (f"CASE WHEN {grouped} THEN TRY_CAST(regexp_replace(trim({column}), '[^0-9-]', '', 'g') AS BIGINT) "
+        return (f"CASE WHEN true{plain} THEN TRY_CAST({column} AS BIGINT) WHEN {grouped} THEN "
+                f"TRY_CAST(regexp_replace(trim({column}), '[^0-9-]', '', 'g') AS BIGINT) "
                 f"ELSE TRY_CAST(TRY_CAST(nullif(trim({column}), '') AS DOUBLE) AS BIGINT) END")
     if kind == "float":
         return f"TRY_CAST(nullif(replace(replace(trim({column}), '%', ''), ',', '.'), '') AS DOUBLE)"
@@ -173,11 +201,15 @@ def _table_columns(index: Index, table: str) -> list[str]:
     return _COLUMNS[table]
 
 
-def write_batch(index: Index, raw: pa.Table, match: LayoutMatch, import_id: int) -> tuple[int, int]:
-    """Insert one raw batch; returns (rows stored, rows skipped because a key value was unusable)."""
+def prepare_batch(raw: pa.Table, match: LayoutMatch) -> pa.Table:
+    """The raw strings plus the columns computed in Python/Arrow (URLs, hosts, domains, GSC dates)."""
+    return _derived_columns(raw, match)
+
+
+def write_batch(index: Index, batch: pa.Table, match: LayoutMatch, import_id: int) -> tuple[int, int]:
+    """Insert one prepared batch; returns (rows stored, rows skipped because a key value was unusable)."""
     layout = match.layout
     table_name = TABLES[layout.kind]
-    batch = _derived_columns(raw, match)
     present = set(batch.column_names)
     columns = _table_columns(index, table_name)
     select = ", ".join(_select_list(match, present, columns))
