@@ -281,14 +281,14 @@ def _import_export(index: Index, path: Path, run_id: int, stats: RunStats, summa
         bar.update(path.stat().st_size)
 
 
-def _progress_bar(total: int, enabled: bool | None):
+def _progress_bar(total: int, enabled: bool | None, desc: str = "ingest"):
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="ingest", file=sys.stderr)
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=desc, file=sys.stderr)
 
 
 def _start_run(index: Index, kind: str, args: dict) -> int:

@@ -13,7 +13,6 @@ they make the run's exit code 1 (rows that are not backlinks — same source and
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -262,20 +261,10 @@ def drop_unfinished(index: Index, import_id: int | None = None) -> None:
             raise
 
 
-def _progress_bar(total: int, enabled: bool | None):
-    if enabled is None:
-        enabled = sys.stderr.isatty()
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="import", file=sys.stderr)
-
-
 def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: str | None = None,
                  vendor: str | None = None, progress: bool | None = None) -> ImportSummary:
     """Import vendor export files; never raises for bad rows or files (see the summary)."""
-    from linkatlas.ingest import _finish_run, _start_run
+    from linkatlas.ingest import _finish_run, _progress_bar, _start_run
 
     started = time.monotonic()
     files = [Path(p) for p in paths]
@@ -287,7 +276,7 @@ def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: st
     stats = RunStats()
     run_id = _start_run(index, "import", {"paths": [str(p) for p in files], "target": target, "vendor": vendor})
     summary = ImportSummary(run_id=run_id)
-    bar = _progress_bar(sum(p.stat().st_size for p in files), progress)
+    bar = _progress_bar(sum(p.stat().st_size for p in files), progress, desc="import")
     status = "failed"
     try:
         for path in files:
