@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from linkatlas.errors import InputError, LinkatlasError, UsageError
+from linkatlas.errors import InputError, LinkatlasError, UnknownFormatError, UsageError
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.html import Page, add_links, extract_page, make_link
 from linkatlas.extract.urls import normalize_url, resolve_url, url_host
 from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA, Index
 from linkatlas.sources.counters import RunStats
-from linkatlas.sources.warc import ARCHIVE_SUFFIXES, Capture, iter_captures
+from linkatlas.sources.warc import ARCHIVE_SUFFIXES, Capture, iter_captures, sniff_format
 from linkatlas.sources.wat import page_from_wat
 
 __all__ = [
@@ -47,6 +47,8 @@ class IngestSummary:
     pages: int = 0
     fetches: int = 0
     links: int = 0
+    exports: int = 0
+    export_rows: int = 0
     duplicates: int = 0
     skipped: int = 0
     errors: int = 0
@@ -267,14 +269,41 @@ class _Ingestor:
         )
 
 
-def _progress_bar(total: int, enabled: bool | None):
+def _is_vendor_export(path: Path) -> bool:
+    """By content: not a WARC/ARC/WAT, and a table linkatlas import recognises."""
+    try:
+        sniff_format(path)
+        return False
+    except UnknownFormatError:
+        from linkatlas.sources.imports import looks_like_export
+
+        return looks_like_export(path)
+    except InputError:
+        return False
+
+
+def _import_export(index: Index, path: Path, run_id: int, stats: RunStats, summary: IngestSummary, bar) -> None:
+    """Hand a vendor export to ``linkatlas import`` (same run, same counters)."""
+    from linkatlas.sources.imports import import_file
+
+    result = import_file(index, path, run_id=run_id, stats=stats)
+    if result["status"] == "already imported":
+        summary.files_already_ingested += 1
+    else:
+        summary.exports += 1
+        summary.export_rows += result["rows"]
+    if bar is not None:
+        bar.update(path.stat().st_size)
+
+
+def _progress_bar(total: int, enabled: bool | None, desc: str = "ingest"):
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="ingest", file=sys.stderr)
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=desc, file=sys.stderr)
 
 
 def start_run(index: Index, kind: str, args: dict) -> int:
@@ -315,7 +344,10 @@ def ingest(
         for path in files:
             summary.files += 1
             try:
-                ingestor.ingest_file(path)
+                if _is_vendor_export(path):
+                    _import_export(index, path, run_id, stats, summary, bar)
+                else:
+                    ingestor.ingest_file(path)
             except InputError as error:
                 stats.problem("ingest/file/unreadable", str(error))
         status = "failed" if stats.failed else "ok"

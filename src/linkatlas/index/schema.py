@@ -178,12 +178,144 @@ CREATE TABLE alerts (
 );
 """
 
+_V4 = """
+-- One row per vendor export file imported (a zip or workbook is one file); provenance of every
+-- vendor_* row via import_id. A completed row makes re-importing the same bytes a no-op.
+CREATE TABLE imports (
+    import_id   BIGINT PRIMARY KEY,
+    path        VARCHAR NOT NULL,
+    input_key   VARCHAR NOT NULL,          -- size + hash of head and tail, as inputs.input_key
+    vendor      VARCHAR NOT NULL,          -- ahrefs, semrush, majestic, moz, gsc
+    layout      VARCHAR NOT NULL,          -- registry name; several (comma-separated) for a zip/workbook
+    target      VARCHAR,                   -- registrable domain the export is about
+    imported_at TIMESTAMP NOT NULL,
+    run_id      BIGINT,
+    rows        BIGINT,                    -- rows stored
+    skipped     BIGINT,                    -- malformed rows skipped
+    same_domain BIGINT,                    -- rows whose source and target share a domain (not backlinks)
+    status      VARCHAR NOT NULL           -- loading (rows not visible yet), ok, partial (some rows failed)
+);
+
+-- One row per backlink row of an export. NULL means the file does not say (unknown), never false.
+CREATE TABLE vendor_links (
+    import_id            BIGINT NOT NULL,
+    vendor               VARCHAR NOT NULL,
+    layout               VARCHAR NOT NULL,
+    source_url           VARCHAR NOT NULL,  -- normalized
+    source_host          VARCHAR NOT NULL,
+    source_domain        VARCHAR NOT NULL,
+    target_url           VARCHAR,           -- NULL when the export names no target page (GSC)
+    target_host          VARCHAR,
+    target_domain        VARCHAR,           -- the export's target when it names no page
+    source_title         VARCHAR,
+    anchor               VARCHAR,           -- NULL unknown, '' empty
+    left_context         VARCHAR,
+    right_context        VARCHAR,
+    nofollow             BOOLEAN,
+    ugc                  BOOLEAN,
+    sponsored            BOOLEAN,
+    type                 VARCHAR,           -- text, image, redirect, frame, form; NULL unknown
+    first_seen           TIMESTAMP,
+    last_seen            TIMESTAMP,
+    lost_at              TIMESTAMP,
+    lost                 BOOLEAN,
+    http_code            SMALLINT,
+    language             VARCHAR,
+    sitewide             BOOLEAN,
+    external_links       INTEGER,
+    internal_links       INTEGER,
+    anchor_type          VARCHAR,           -- the vendor's classification (Semrush audit)
+    domain_rating        DOUBLE,            -- Ahrefs DR
+    url_rating           DOUBLE,            -- Ahrefs UR
+    domain_traffic       BIGINT,
+    page_traffic         BIGINT,
+    is_spam              BOOLEAN,           -- Ahrefs "Is spam"
+    page_ascore          DOUBLE,            -- Semrush page Authority Score
+    page_trust_score     DOUBLE,            -- Semrush (older layout)
+    authority_score      DOUBLE,            -- Semrush domain Authority Score
+    toxic_score          DOUBLE,            -- Semrush Backlink Audit
+    trust_flow           DOUBLE,            -- Majestic, source page
+    citation_flow        DOUBLE,
+    target_trust_flow    DOUBLE,
+    target_citation_flow DOUBLE,
+    domain_authority     DOUBLE,            -- Moz
+    page_authority       DOUBLE,
+    spam_score           DOUBLE
+);
+
+-- Domain-level facts from summary tables (GSC Top linking sites, Semrush/Ahrefs Referring domains).
+CREATE TABLE vendor_domains (
+    import_id               BIGINT NOT NULL,
+    vendor                  VARCHAR NOT NULL,
+    layout                  VARCHAR NOT NULL,
+    target                  VARCHAR,
+    host                    VARCHAR NOT NULL,
+    domain                  VARCHAR NOT NULL,
+    backlinks               BIGINT,
+    linking_pages           BIGINT,
+    target_pages            BIGINT,
+    links_to_target         BIGINT,
+    dofollow_links          BIGINT,
+    new_links               BIGINT,
+    lost_links              BIGINT,
+    dofollow_ref_domains    BIGINT,
+    dofollow_linked_domains BIGINT,
+    traffic                 BIGINT,
+    keywords                BIGINT,
+    domain_rating           DOUBLE,
+    authority_score         DOUBLE,
+    ip                      VARCHAR,
+    country                 VARCHAR,
+    first_seen              TIMESTAMP,
+    last_seen               TIMESTAMP,
+    lost_at                 TIMESTAMP,
+    is_spam                 BOOLEAN
+);
+
+-- Page-level facts about the target's own pages (Semrush Indexed pages, GSC Top linked pages).
+CREATE TABLE vendor_pages (
+    import_id         BIGINT NOT NULL,
+    vendor            VARCHAR NOT NULL,
+    layout            VARCHAR NOT NULL,
+    target            VARCHAR,
+    url               VARCHAR NOT NULL,
+    host              VARCHAR NOT NULL,
+    domain            VARCHAR NOT NULL,
+    title             VARCHAR,
+    http_code         SMALLINT,
+    backlinks         BIGINT,
+    referring_domains BIGINT,
+    external_links    BIGINT,
+    internal_links    BIGINT,
+    last_seen         TIMESTAMP
+);
+
+-- Anchor-level facts (Ahrefs Anchors).
+CREATE TABLE vendor_anchors (
+    import_id         BIGINT NOT NULL,
+    vendor            VARCHAR NOT NULL,
+    layout            VARCHAR NOT NULL,
+    target            VARCHAR,
+    anchor            VARCHAR NOT NULL,
+    referring_domains BIGINT,
+    referring_pages   BIGINT,
+    top_domain_rating DOUBLE,
+    links_to_target   BIGINT,
+    new_links         BIGINT,
+    lost_links        BIGINT,
+    dofollow_links    BIGINT,
+    first_seen        TIMESTAMP,
+    lost_at           TIMESTAMP
+);
+"""
+
 # Versions reserved while capabilities are built side by side: 2 authority (metrics/),
 # 3 crawl verification and monitoring (crawl/, monitor/), 4 vendor imports (sources/imports/).
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "fetches, links, runs, inputs", _V1),
     (2, "domain_authority, authority_state", _V2),
     (3, "verifications, monitors, monitor_states, alerts", _V3),
+    (4, "vendor imports: imports, vendor_links, vendor_domains, vendor_pages, vendor_anchors", _V4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
