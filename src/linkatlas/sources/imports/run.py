@@ -264,7 +264,7 @@ def drop_unfinished(index: Index, import_id: int | None = None) -> None:
 def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: str | None = None,
                  vendor: str | None = None, progress: bool | None = None) -> ImportSummary:
     """Import vendor export files; never raises for bad rows or files (see the summary)."""
-    from linkatlas.ingest import _finish_run, _progress_bar, _start_run
+    from linkatlas.ingest import _progress_bar, finish_run, start_run
 
     started = time.monotonic()
     files = [Path(p) for p in paths]
@@ -274,7 +274,7 @@ def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: st
     target = target_domain(target)
     vendor = None if vendor in (None, "auto") else vendor
     stats = RunStats()
-    run_id = _start_run(index, "import", {"paths": [str(p) for p in files], "target": target, "vendor": vendor})
+    run_id = start_run(index, "import", {"paths": [str(p) for p in files], "target": target, "vendor": vendor})
     summary = ImportSummary(run_id=run_id)
     bar = _progress_bar(sum(p.stat().st_size for p in files), progress, desc="import")
     status = "failed"
@@ -296,7 +296,7 @@ def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: st
         summary.counters = dict(sorted(stats.counters.items()))
         summary.seconds = round(time.monotonic() - started, 3)
         try:
-            _finish_run(index, run_id, status, summary.as_dict())
+            finish_run(index, run_id, status, summary.as_dict())
         except LinkatlasError:
             pass
     return summary
