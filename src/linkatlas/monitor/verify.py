@@ -69,11 +69,19 @@ def target_filter(target: str, scope: str = "domain") -> Target:
 def known_backlink_sources(index: Index, target: Target) -> list[str]:
     """The source pages of the target's known backlinks (distinct, sorted).
 
-    Today: the pages the ``links`` table holds links to the target from (other registrable
-    domains only). The one place to extend with other sources of known backlinks.
+    The pages the ``links`` table holds links to the target from (other registrable domains
+    only), and the source pages of completed vendor imports (Ahrefs, Semrush, Majestic, Moz,
+    Search Console backlink rows naming a target URL).
     """
     where, params = target.where()
-    return [row[0] for row in index.sql(f"SELECT DISTINCT source_url FROM links WHERE {where} ORDER BY 1", params)]
+    sql = f"SELECT source_url FROM links WHERE {where}"
+    if index.has_table("vendor_links"):
+        from linkatlas.sources.imports.run import COMPLETED
+
+        sql += f" UNION SELECT source_url FROM vendor_links WHERE target_url IS NOT NULL AND {where}" \
+               f" AND import_id IN {COMPLETED}"
+        params = params + params
+    return [row[0] for row in index.sql(f"SELECT DISTINCT source_url FROM ({sql}) ORDER BY 1", params)]
 
 
 def _previous_observations(index: Index, target: Target, sources: list[str]) -> dict[tuple[str, str], dict]:
