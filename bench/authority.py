@@ -197,7 +197,7 @@ def check_cnr() -> None:
     reference = expected["computed_here_for_cross_check (scipy 1.17 / numpy; not independently published)"]["pagerank"]
     ours = measure("check")
     worst = max(abs(ours["scores"].get(str(node), 0.0) - value) for node, value in reference["top20"])
-    print(f"\ncnr-2000 PageRank check against expected_stats.json (tolerance L1 1e-13):")
+    print("\ncnr-2000 PageRank check against expected_stats.json (tolerance L1 1e-13):")
     print(f"  nodes {ours['nodes']:,}, arcs {ours['edges']:,} (published: "
           f"{expected['published_or_third_party']['nodes (cnr-2000.properties, LAW)']:,} / "
           f"{expected['published_or_third_party']['arcs (cnr-2000.properties, LAW)']:,})")

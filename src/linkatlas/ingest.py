@@ -14,7 +14,8 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -322,6 +323,35 @@ def finish_run(index: Index, run_id: int, status: str, counters: dict) -> None:
     )
 
 
+@contextmanager
+def recorded_run(index: Index, run_id: int, stats: RunStats, summary, bar, started: float,
+                 before_finish: Callable[[], None] | None = None) -> Iterator[None]:
+    """Run the body as run ``run_id``: whatever happens (error, Ctrl-C), close the progress bar,
+    fill the summary's status, errors, problems, counters and seconds, and store them in
+    ``runs``. ``before_finish`` fills the summary's own fields first."""
+    status = "failed"
+    try:
+        yield
+        status = "failed" if stats.failed else "ok"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        summary.status = status
+        summary.errors = stats.counters["errors"]
+        summary.problems = list(stats.problems)
+        summary.counters = dict(sorted(stats.counters.items()))
+        if before_finish is not None:
+            before_finish()
+        summary.seconds = round(time.monotonic() - started, 3)
+        try:
+            finish_run(index, run_id, status, summary.as_dict())
+        except LinkatlasError:
+            pass
+
+
 def ingest(
     index: Index,
     paths: Iterable[str | os.PathLike],
@@ -339,8 +369,12 @@ def ingest(
     ingestor = _Ingestor(index, keep_internal=keep_internal, run_id=run_id, progress=bar, stats=stats,
                          batch_pages=batch_pages)
     summary = ingestor.summary
-    status = "failed"
-    try:
+
+    def ingest_counts() -> None:
+        summary.records = stats.counters["records"]
+        summary.skipped = stats.counters["skipped"]
+
+    with recorded_run(index, run_id, stats, summary, bar, started, ingest_counts):
         for path in files:
             summary.files += 1
             try:
@@ -350,23 +384,5 @@ def ingest(
                     ingestor.ingest_file(path)
             except InputError as error:
                 stats.problem("ingest/file/unreadable", str(error))
-        status = "failed" if stats.failed else "ok"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
-        summary.status = status
-        summary.records = stats.counters["records"]
-        summary.skipped = stats.counters["skipped"]
-        summary.errors = stats.counters["errors"]
-        summary.problems = list(stats.problems)
-        summary.counters = {k: v for k, v in sorted(stats.counters.items())}
-        summary.seconds = round(time.monotonic() - started, 3)
-        try:
-            finish_run(index, run_id, status, summary.as_dict())
-        except LinkatlasError:
-            pass
     return summary
 

@@ -22,7 +22,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from linkatlas.crawl.fetcher import Fetcher, FetchResult, utc_now
 from linkatlas.crawl.frontier import Frontier, HostQueue, Item

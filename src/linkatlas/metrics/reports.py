@@ -17,10 +17,9 @@ from datetime import date, datetime
 import pyarrow as pa
 
 from linkatlas.errors import UsageError
-from linkatlas.extract.domains import public_suffix
 from linkatlas.index.store import Index
 from linkatlas.metrics.anchors import AnchorClassifier
-from linkatlas.metrics.state import STATE_TABLE, SUCCESS, build_state, crawl_periods
+from linkatlas.metrics.state import STATE_TABLE, SUCCESS, Periods, build_state, crawl_periods
 from linkatlas.metrics.target import Target
 
 __all__ = [
@@ -42,11 +41,12 @@ class Window:
     period: str
 
     @classmethod
-    def resolve(cls, index: Index, period: str = "month", since: date | datetime | str | None = None) -> Window:
+    def resolve(cls, index: Index, period: str = "month", since: date | datetime | str | None = None,
+                periods: Periods | None = None) -> Window:
         if since == "all":
             return cls(None, period)
         if since is None:
-            return cls(crawl_periods(index, period).latest_start, period)
+            return cls((periods or crawl_periods(index, period)).latest_start, period)
         if isinstance(since, str):
             try:
                 since = datetime.fromisoformat(since)
@@ -156,9 +156,9 @@ def _with_anchor_types(table: pa.Table, classifier: AnchorClassifier, position: 
 def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywords: Sequence[str] = (),
              period: str = "month", since=None, top: int = 10) -> dict:
     """The headline numbers of a target's profile, with the widgets of an overview page."""
-    window = Window.resolve(index, period, since)
-    authority = _authority_table(index)
     periods = crawl_periods(index, period)
+    window = Window.resolve(index, period, since, periods)
+    authority = _authority_table(index)
     build_state(index, target, window.instants() + periods.ends)  # one pass: window and every period end
     params = _window_params(window)
     counts = index.rows(

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from linkatlas.errors import InputError, LinkatlasError, UsageError
+from linkatlas.errors import InputError, UsageError
 from linkatlas.extract.domains import domain_of, normalize_host
 from linkatlas.extract.urls import extract_host
 from linkatlas.index.store import Index, run_sql
@@ -264,7 +264,7 @@ def drop_unfinished(index: Index, import_id: int | None = None) -> None:
 def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: str | None = None,
                  vendor: str | None = None, progress: bool | None = None) -> ImportSummary:
     """Import vendor export files; never raises for bad rows or files (see the summary)."""
-    from linkatlas.ingest import _progress_bar, finish_run, start_run
+    from linkatlas.ingest import _progress_bar, recorded_run, start_run
 
     started = time.monotonic()
     files = [Path(p) for p in paths]
@@ -277,28 +277,14 @@ def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: st
     run_id = start_run(index, "import", {"paths": [str(p) for p in files], "target": target, "vendor": vendor})
     summary = ImportSummary(run_id=run_id)
     bar = _progress_bar(sum(p.stat().st_size for p in files), progress, desc="import")
-    status = "failed"
-    try:
+
+    def import_counts() -> None:
+        summary.skipped = sum(item.get("skipped", 0) for item in summary.imports)
+
+    with recorded_run(index, run_id, stats, summary, bar, started, import_counts):
         for path in files:
             summary.files += 1
             _import_one(index, path, target, vendor, run_id, stats, bar, summary)
-        status = "failed" if stats.failed else "ok"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
-        summary.status = status
-        summary.skipped = sum(item.get("skipped", 0) for item in summary.imports)
-        summary.errors = stats.counters["errors"]
-        summary.problems = list(stats.problems)
-        summary.counters = dict(sorted(stats.counters.items()))
-        summary.seconds = round(time.monotonic() - started, 3)
-        try:
-            finish_run(index, run_id, status, summary.as_dict())
-        except LinkatlasError:
-            pass
     return summary
 
 
