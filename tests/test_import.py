@@ -369,3 +369,13 @@ def test_a_crash_mid_file_is_invisible_and_cleaned_by_the_next_import(db_path, t
     assert result["rows"] == 30_000
     assert rows(db_path, "SELECT status, rows FROM imports") == [("ok", 30_000)]
     assert rows(db_path, "SELECT count(*), count(DISTINCT source_url) FROM vendor_links") == [(30_000, 30_000)]
+
+
+def test_file_cut_inside_its_header_says_so(tmp_path, db_path):
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes((IMPORTS / "ahrefs_backlinks.csv").read_bytes()[:700])  # UTF-16: the header line is longer
+    with open_index(db_path) as index:
+        summary = import_files(index, [cut], target="example.com", progress=False)
+    assert summary.errors == 1 and summary.rows == 0
+    assert summary.problems == [f"{cut}: the file ends inside its header line, before any row (truncated?) "
+                                "— export it again"]

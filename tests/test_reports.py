@@ -351,3 +351,14 @@ def test_authority_columns_are_the_stored_scores_and_filter(run, sample_db):
         if label != "unknown":
             low, high = map(int, label.split("-"))
             assert n == sum(1 for s in scores.values() if low <= s <= high), label
+
+
+def test_a_file_that_is_not_an_index_is_one_line_exit_1(tmp_path):
+    bogus = tmp_path / "notes.duckdb"
+    bogus.write_bytes(b"garbage, not a database")
+    result = CliRunner().invoke(cli, ["backlinks", "acme.com", "--db", str(bogus)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"linkatlas: error: {bogus}: not a linkatlas index (not a DuckDB database file) — "
+        "pass --db with the path of a workspace"]
+    assert bogus.read_bytes() == b"garbage, not a database"

@@ -219,6 +219,9 @@ def open_index(path: str | os.PathLike | None = None, *, read_only: bool = False
     try:
         con = duckdb.connect(str(db_path), read_only=read_only)
     except duckdb.IOException as error:
+        if "not a valid DuckDB database" in str(error):
+            raise IndexError_(f"{db_path}: not a linkatlas index (not a DuckDB database file) — "
+                              "pass --db with the path of a workspace") from None
         raise IndexError_(f"{db_path}: cannot open the index ({error}) — is another linkatlas writing to it?") from None
     except duckdb.Error as error:
         raise IndexError_(f"{db_path}: not a DuckDB database ({error}) — pass --db with another path") from None

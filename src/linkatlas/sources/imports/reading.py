@@ -184,7 +184,12 @@ def _csv_batches(opener: Callable[[], object], encoding: str, bom: int, skip_cha
                 if batch.num_rows:
                     yield pa.Table.from_batches([batch]).rename_columns([wanted[n] for n in batch.schema.names])
         except pa.ArrowInvalid as error:
-            stats.problem("import/file/cut_short", f"{name}: stopped reading ({error}); the rest is skipped")
+            if "Empty CSV file" in str(error):  # nothing after the header: the file was cut inside it
+                stats.problem("import/file/cut_short", f"{name}: the file ends inside its header line, before any "
+                                                       "row (truncated?) — export it again")
+            else:
+                stats.problem("import/file/cut_short", f"{name}: stopped reading ({error}); the rest is skipped "
+                                                       "(truncated?) — export it again")
         finally:
             raw.close()
 
