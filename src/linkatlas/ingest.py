@@ -141,6 +141,8 @@ def fetch_row(fetch_id: int, run_id: int, capture: Capture, url: str, host: str,
                 robots_nofollow=page.robots_nofollow, generator=page.generator,
                 analytics_ids=list(page.analytics_ids), canonical=page.canonical, encoding=page.encoding,
                 word_count=page.word_count, text_bytes=page.text_bytes, fingerprint=page.fingerprint,
+                terms=None if page.terms is None else list(page.terms),
+                emails=None if page.emails is None else list(page.emails),
             )
         row["internal_links"] = page.internal_links
         row["external_links"] = page.external_links

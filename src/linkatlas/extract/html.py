@@ -28,6 +28,7 @@ from selectolax.lexbor import LexborHTMLParser
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.encoding import decode_html
 from linkatlas.extract.fingerprint import text_fingerprint
+from linkatlas.extract.terms import mailto_addresses, top_terms
 from linkatlas.extract.urls import resolve_url, url_host
 
 __all__ = [
@@ -128,6 +129,8 @@ class Page:
     internal_links: int = 0
     external_links: int = 0
     fingerprint: int | None = None
+    terms: tuple[str, ...] | None = None  # top main-text words (None: the source has no text, e.g. WAT)
+    emails: tuple[str, ...] | None = None  # mailto: addresses
     links: list[Link] = field(default_factory=list)
 
 
@@ -527,5 +530,8 @@ def extract_page(
     for link in extraction.links():  # counted as internal/external already
         link.ordinal = len(page.links)
         page.links.append(link)
-    page.word_count, page.text_bytes, page.fingerprint = text_fingerprint(_main_text(tree))
+    main_text = _main_text(tree)
+    page.word_count, page.text_bytes, page.fingerprint = text_fingerprint(main_text)
+    page.terms = top_terms(main_text)
+    page.emails = mailto_addresses(body)
     return page

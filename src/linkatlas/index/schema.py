@@ -309,13 +309,21 @@ CREATE TABLE vendor_anchors (
 );
 """
 
+_V5 = """
+-- Page facts for the audit: the main text's top words (domain theme) and mailto: addresses (contacts).
+ALTER TABLE fetches ADD COLUMN terms VARCHAR[];
+ALTER TABLE fetches ADD COLUMN emails VARCHAR[];
+"""
+
 # Versions reserved while capabilities are built side by side: 2 authority (metrics/),
-# 3 crawl verification and monitoring (crawl/, monitor/), 4 vendor imports (sources/imports/).
+# 3 crawl verification and monitoring (crawl/, monitor/), 4 vendor imports (sources/imports/),
+# 5 audit page facts, 6 audit projects and lists, 7 audit results, 8 import merge.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "fetches, links, runs, inputs", _V1),
     (2, "domain_authority, authority_state", _V2),
     (3, "verifications, monitors, monitor_states, alerts", _V3),
     (4, "vendor imports: imports, vendor_links, vendor_domains, vendor_pages, vendor_anchors", _V4),
+    (5, "fetches.terms, fetches.emails (audit page facts)", _V5),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -49,6 +49,8 @@ FETCH_SCHEMA = pa.schema(
         ("internal_links", pa.int32()),
         ("external_links", pa.int32()),
         ("fingerprint", pa.uint64()),
+        ("terms", pa.list_(pa.string())),
+        ("emails", pa.list_(pa.string())),
     ]
 )
 LINK_SCHEMA = pa.schema(
