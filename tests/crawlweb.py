@@ -13,12 +13,16 @@ import asyncio
 import gzip
 import random
 import socket
+import ssl
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import web
+
+TLS_DATA = Path(__file__).parent / "data" / "tls"
 
 __all__ = ["LoopbackWeb", "Proxy", "SmtpSink", "WebhookSink", "page"]
 
@@ -207,6 +211,56 @@ def flaky(failures: int):
 
 
 # -- a proxy, a webhook receiver, an SMTP sink ------------------------------------------------------
+
+class TlsSite:
+    """An HTTPS server on 127.0.0.1 with the committed test certificate (``secure.test``, signed
+    by tests/data/tls/ca.pem): every GET gets ``pages[path]`` or a 404."""
+
+    def __init__(self, pages: dict[str, bytes]) -> None:
+        self.pages = pages
+        self.requests: list[str] = []
+        self.port = 0
+
+    async def _client(self, reader, writer) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
+            writer.close()
+            return
+        method, path, _ = head.split(b"\r\n", 1)[0].decode().split(" ", 2)
+        self.requests.append(f"{method} {path}")
+        body = self.pages.get(path)
+        status = "200 OK" if body is not None else "404 Not Found"
+        body = body if body is not None else b"not found"
+        writer.write(f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n"
+                     f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        await writer.drain()
+        writer.close()
+
+    def start(self) -> TlsSite:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(TLS_DATA / "server.pem", TLS_DATA / "server.key")
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def serve():
+            asyncio.set_event_loop(self._loop)
+            self._server = self._loop.run_until_complete(
+                asyncio.start_server(self._client, "127.0.0.1", 0, ssl=context))
+            self.port = self._server.sockets[0].getsockname()[1]
+            ready.set()
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=serve, daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._server.close)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
 
 class Proxy:
     """An HTTP proxy on 127.0.0.1: absolute-form GETs are forwarded (one per connection) and

@@ -6,7 +6,8 @@ import gzip
 
 import pytest
 
-from crawlweb import LoopbackWeb, Proxy, calendar, drip, flaky, gzip_bomb, huge, page, session_trap, slow_headers
+from crawlweb import (TLS_DATA, LoopbackWeb, Proxy, TlsSite, calendar, drip, flaky, gzip_bomb, huge, page, session_trap,
+                      slow_headers)
 from linkatlas.crawl import CrawlPolicy, TrapPolicy, crawl, is_public_address
 from linkatlas.crawl.policy import parse_duration, parse_resolve
 from linkatlas.errors import UsageError
@@ -227,6 +228,37 @@ def test_through_a_proxy(web, db_path):
         proxy.stop()
     assert rows == [{"url": f"{a}/about", "status": 200}]
     assert proxy.requests == [f"GET {a}/robots.txt", f"GET {a}/about"]
+
+
+def test_https_through_a_connect_proxy_checks_the_certificate(db_path):
+    page = b'<html><head><title>Secure</title></head><body><a href="https://other.example/x">out</a></body></html>'
+    site = TlsSite({"/": page, "/robots.txt": b"User-agent: *\nAllow: /\n"}).start()
+    proxy = Proxy().start()
+    url = f"https://secure.test:{site.port}/"
+    through = CrawlPolicy(proxy=f"http://127.0.0.1:{proxy.port}", **{**FAST, "retries": 0})
+    try:
+        with open_index(db_path) as index:
+            crawl(index, [url], mode="urls", policy=through.but(ca_bundle=str(TLS_DATA / "ca.pem")))
+            trusted = index.rows("SELECT url, status, title FROM fetches")
+            links = index.rows("SELECT target_url FROM links")
+        with open_index(db_path) as index:
+            crawl(index, [url + "again"], mode="urls", policy=through.but(robots=False))
+            untrusted = index.rows("SELECT status FROM fetches WHERE url = $u", {"u": url + "again"})
+    finally:
+        proxy.stop()
+        site.stop()
+    assert trusted == [{"url": url, "status": 200, "title": "Secure"}]
+    assert links == [{"target_url": "https://other.example/x"}]
+    tunnels = [line for line in proxy.requests if line.startswith("CONNECT")]
+    assert tunnels and all(line == f"CONNECT secure.test:{site.port}" for line in tunnels)
+    assert not any(line.startswith("GET") for line in proxy.requests)  # HTTPS never goes to the proxy in clear
+    assert site.requests == ["GET /robots.txt", "GET /"]  # the unknown CA's fetch never reached the site
+    assert untrusted == [{"status": None}]
+
+
+def test_ca_bundle_must_be_a_file(tmp_path):
+    with pytest.raises(UsageError, match="--ca-bundle"):
+        CrawlPolicy(ca_bundle=str(tmp_path / "missing.pem"))
 
 
 def test_discover_follows_external_links_to_depth(web, db_path):

@@ -32,6 +32,8 @@ def _crawl_options(command):
                      help="Extra attempts after a 5xx, 429 or timeout, with exponential backoff."),
         click.option("--ignore-robots", is_flag=True, help="Do not read robots.txt (only for your own sites)."),
         click.option("--proxy", default=None, help="HTTP proxy URL (HTTPS goes through CONNECT)."),
+        click.option("--ca-bundle", type=click.Path(dir_okay=False), default=None,
+                     help="PEM file of extra CA certificates to trust (e.g. an intercepting proxy's)."),
         click.option("--resolve", multiple=True, metavar="HOST:ADDR",
                      help="Connect to ADDR for HOST, like curl (repeatable)."),
         click.option("--allow-private", is_flag=True,
@@ -51,7 +53,7 @@ def _policy(params: dict, **extra):
         total_timeout=params["timeout"], read_timeout=min(params["timeout"], 20.0),
         connect_timeout=min(params["timeout"], 10.0), max_bytes=params["max_bytes"], retries=params["retries"],
         robots=not params["ignore_robots"], proxy=params["proxy"], resolve=parse_resolve(params["resolve"]),
-        allow_private=params["allow_private"], **extra,
+        allow_private=params["allow_private"], ca_bundle=params["ca_bundle"], **extra,
     )
     if params["user_agent"]:
         values["user_agent"] = params["user_agent"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,6 +21,7 @@ import aiohttp
 
 from linkatlas.crawl.net import BlockedAddressError, GuardedResolver
 from linkatlas.crawl.policy import CrawlPolicy
+from linkatlas.errors import UsageError
 
 __all__ = ["Fetcher", "FetchResult", "RETRYABLE_STATUSES"]
 
@@ -94,6 +96,18 @@ class _Inflater:
         return bytes(self.out)
 
 
+def _tls_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    """Certificate checks on, with the system's CAs plus those of ``ca_bundle`` if given."""
+    if ca_bundle is None:
+        return True
+    context = ssl.create_default_context()
+    try:
+        context.load_verify_locations(cafile=ca_bundle)
+    except (OSError, ssl.SSLError) as error:
+        raise UsageError(f"--ca-bundle {ca_bundle}: not a PEM file of CA certificates ({error})") from None
+    return context
+
+
 class Fetcher:
     """An HTTP client session bound to a crawl policy (use as ``async with``)."""
 
@@ -105,7 +119,7 @@ class Fetcher:
     async def __aenter__(self) -> Fetcher:
         policy = self.policy
         connector = aiohttp.TCPConnector(
-            resolver=self.resolver, limit=policy.concurrency * 2, limit_per_host=0,
+            ssl=_tls_context(policy.ca_bundle), resolver=self.resolver, limit=policy.concurrency * 2, limit_per_host=0,
             use_dns_cache=False, enable_cleanup_closed=True,
         )
         timeout = aiohttp.ClientTimeout(total=policy.total_timeout, connect=policy.connect_timeout,

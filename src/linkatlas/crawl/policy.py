@@ -7,6 +7,8 @@ which addresses we refuse to reach, and how we avoid crawler traps.
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field, replace
 
 from linkatlas import __version__
@@ -61,6 +63,7 @@ class CrawlPolicy:
     allow_private: bool = False        # the SSRF guard: loopback, private, link-local refused by default
     resolve: dict[str, str] = field(default_factory=dict)  # host → address, like curl --resolve
     proxy: str | None = None
+    ca_bundle: str | None = None       # extra trusted CA certificates (PEM), e.g. an intercepting proxy's
     keep_internal: bool = False
     traps: TrapPolicy = field(default_factory=TrapPolicy)
 
@@ -73,6 +76,8 @@ class CrawlPolicy:
                 raise UsageError(f"crawl policy: {name} cannot be negative")
         if self.proxy and not self.proxy.startswith(("http://", "https://")):
             raise UsageError(f"--proxy {self.proxy}: give an http:// or https:// proxy URL")
+        if self.ca_bundle is not None and not os.path.isfile(self.ca_bundle):
+            raise UsageError(f"--ca-bundle {self.ca_bundle}: no such file — give a PEM file of CA certificates")
 
     def but(self, **changes) -> CrawlPolicy:
         """A copy with some fields changed."""
