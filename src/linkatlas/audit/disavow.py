@@ -31,13 +31,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from linkatlas.audit.lists import Decisions, load_decisions, normalize_domain, normalize_page_url
+from linkatlas.audit.lists import (Decisions, load_decisions, normalize_domain, normalize_page_url, plain_text,
+                                   safe_chars)
 from linkatlas.errors import InputError, LinkatlasError
 from linkatlas.extract.domains import normalize_host
 from linkatlas.extract.urls import url_host
@@ -45,14 +45,12 @@ from linkatlas.index.store import Index
 from linkatlas.metrics.target import Target
 
 __all__ = ["MAX_LINES", "MAX_BYTES", "MAX_URL_LENGTH", "Line", "BadLine", "DisavowFile", "DisavowResult",
-           "DisavowLimitError", "parse_disavow", "read_disavow", "render", "disavow_file", "write_atomically", "comment_text",
-           "safe_chars"]
+           "DisavowLimitError", "parse_disavow", "read_disavow", "render", "disavow_file", "write_atomically"]
 
 MAX_LINES = 100_000
 MAX_BYTES = 2_000_000  # "2 MB", read as the stricter decimal megabyte
 MAX_URL_LENGTH = 2048
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a file to merge or import (Google's own limit is 2 MB)
-_COMMENT_LIMIT = 300
 _LINE_BREAKS = re.compile(rb"\r\n|\r|\n")
 _HOST_TEXT = re.compile(r"[^\s/?#@:\\\"'<>]+")
 
@@ -115,17 +113,17 @@ def parse_disavow(data: bytes, name: str = "<disavow>", *, bare_domains: bool = 
     for number, raw in enumerate(_raw_lines(data, parsed), start=1):
         parsed.total_lines = number
         if isinstance(raw, bytes):
-            parsed.bad.append(BadLine(number, comment_text(raw.decode("utf-8", "replace"), 80),
+            parsed.bad.append(BadLine(number, plain_text(raw.decode("utf-8", "replace"), 80),
                                       "not UTF-8 text (save the file as UTF-8)"))
             continue
         line, problem = _classify(number, raw.strip(), bare_domains)
         if line is not None:
             parsed.lines.append(line)
         elif problem == "long":
-            parsed.long_urls.append(BadLine(number, comment_text(raw, 80),
+            parsed.long_urls.append(BadLine(number, plain_text(raw, 80),
                                             f"URL longer than {MAX_URL_LENGTH:,} characters (Google's limit)"))
         else:
-            parsed.bad.append(BadLine(number, comment_text(raw, 80), problem))
+            parsed.bad.append(BadLine(number, plain_text(raw, 80), problem))
     return parsed
 
 
@@ -184,25 +182,6 @@ def _host(text: str) -> str | None:
         return None
     host = normalize_host(text)
     return host if host and "." in host and not host.startswith(".") else None
-
-
-_UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
-
-
-def safe_chars(text: str) -> str:
-    """``text`` with control and format characters (bidi overrides, zero-width), line and paragraph
-    separators and unassigned code points replaced by spaces: nothing that can break a line or
-    fool a terminal or a reader."""
-    text = str(text)
-    if text.isascii() and text.isprintable():
-        return text
-    return "".join(" " if unicodedata.category(char) in _UNSAFE_CATEGORIES else char for char in text)
-
-
-def comment_text(text: str, limit: int = _COMMENT_LIMIT) -> str:
-    """``text`` made safe for one comment line (:func:`safe_chars`), whitespace collapsed, cut at ``limit``."""
-    cleaned = " ".join(safe_chars(text).split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -325,14 +304,14 @@ def _candidate_items(plan: _Plan, candidates: Iterable[tuple[str, str]]) -> list
         normalized = normalize_page_url(text) if is_url else normalize_domain(text)
         if normalized is None:
             plan.counts["invalid_candidates"] += 1
-            plan.warnings.append(f"candidate {comment_text(text, 80)!r}: not a domain or URL — skipped")
+            plan.warnings.append(f"candidate {plain_text(text, 80)!r}: not a domain or URL — skipped")
             continue
         items.append(("url" if is_url else "domain", normalized, str(reason or "audit candidate")))
     return items
 
 
 def _add_merged(plan: _Plan, merge: DisavowFile) -> None:
-    plan.lines.append(_Out(f"# --- from {comment_text(Path(merge.name).name, 120)} (kept as it was)", 2))
+    plan.lines.append(_Out(f"# --- from {plain_text(Path(merge.name).name, 120)} (kept as it was)", 2))
     for line in merge.lines:
         if line.kind == "comment":
             plan.lines.append(_Out("#" + safe_chars(line.value).rstrip(), 1))
@@ -352,13 +331,13 @@ def _add_entry(plan: _Plan, scope: str, value: str, reason: str | None, source: 
     white = plan.whitelisted_domain(value) if scope == "domain" else plan.whitelisted_url(value)
     if white is not None:
         plan.counts["whitelisted_dropped"] += 1
-        plan.lines.append(_Out(f"# not disavowed: {comment_text(entry)}{origin} — {white} is whitelisted", 2))
+        plan.lines.append(_Out(f"# not disavowed: {plain_text(entry)}{origin} — {white} is whitelisted", 2))
         plan.warnings.append(f"{entry}{origin}: left out, {white} is whitelisted for {plan.target}")
         return
     covering = plan.covering_domain(value if scope == "domain" else url_host(value), strict=scope == "domain")
     if covering is not None:
         plan.counts["covered_dropped"] += 1
-        plan.lines.append(_Out(f"# dropped {comment_text(entry)}{origin}: covered by domain:{covering}", 2))
+        plan.lines.append(_Out(f"# dropped {plain_text(entry)}{origin}: covered by domain:{covering}", 2))
         return
     written = plan.written_domains if scope == "domain" else plan.written_urls
     if value in written:
@@ -367,7 +346,7 @@ def _add_entry(plan: _Plan, scope: str, value: str, reason: str | None, source: 
     written.add(value)
     plan.counts[source] += 1
     if reason:
-        plan.lines.append(_Out("# " + comment_text(reason), 2))
+        plan.lines.append(_Out("# " + plain_text(reason), 2))
     plan.lines.append(_Out(entry, 0))
 
 
@@ -397,7 +376,7 @@ def _header(plan: _Plan, merge: DisavowFile | None, today: date) -> list[str]:
 
 
 def _fit(plan: _Plan, merge: DisavowFile | None, today: date) -> DisavowResult:
-    header = [comment_text(line, 500) for line in _header(plan, merge, today)]
+    header = [plain_text(line, 500) for line in _header(plan, merge, today)]
     for tier in (2, 1, 0):
         body = [line.text for line in plan.lines if line.tier <= tier]
         text = "\n".join(header + body) + "\n"

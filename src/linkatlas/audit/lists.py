@@ -22,6 +22,7 @@ Arrow table for joins in DuckDB.
 from __future__ import annotations
 
 import getpass
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,7 +38,7 @@ from linkatlas.metrics.target import Target
 
 __all__ = ["KINDS", "SCOPES", "Entry", "Change", "Decisions", "normalize_domain", "normalize_page_url",
            "normalize_value", "add_entries", "remove_entries", "entries", "entries_table", "load_decisions",
-           "undecided", "ENTRY_SCHEMA", "current_user"]
+           "undecided", "ENTRY_SCHEMA", "current_user", "plain_text", "safe_chars"]
 
 KINDS = ("whitelist", "remove", "disavow")
 SCOPES = ("domain", "url")
@@ -160,9 +161,27 @@ def _project(project: str | Target) -> str:
     return domain
 
 
+_UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+
+
+def safe_chars(text: str) -> str:
+    """``text`` with control and format characters (bidi overrides, zero-width), line and paragraph
+    separators and unassigned code points replaced by spaces: nothing that can break a line or
+    fool a terminal or a reader."""
+    text = str(text)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(" " if unicodedata.category(char) in _UNSAFE_CATEGORIES else char for char in text)
+
+
+def plain_text(text: str, limit: int = 300) -> str:
+    """``text`` made safe for one line of plain text (:func:`safe_chars`), whitespace collapsed, cut at ``limit``."""
+    cleaned = " ".join(safe_chars(text).split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
 def _clean_note(note: str | None) -> str | None:
-    text = " ".join(str(note).split())[:_NOTE_LIMIT] if note is not None else ""
-    return text or None
+    return (plain_text(note, _NOTE_LIMIT) or None) if note is not None else None
 
 
 def current_user() -> str | None:

@@ -86,8 +86,8 @@ def normalize_countries(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _country_hint(unknown: list[str]) -> str:
-    hints = [f"{value} → {_COUNTRY_ALIASES[value.lower()]}" for value in unknown if value.lower() in _COUNTRY_ALIASES]
-    return f" (did you mean {', '.join(hints)}?)" if hints else ""
+    hints = [f"{_COUNTRY_ALIASES[value.lower()]} for {value}" for value in unknown if value.lower() in _COUNTRY_ALIASES]
+    return f" (write {', '.join(hints)})" if hints else ""
 
 
 def brand_of(domain: str) -> str:
