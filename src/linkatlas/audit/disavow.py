@@ -164,6 +164,8 @@ def _classify(number: int, text: str, bare_domains: bool) -> tuple[Line | None, 
             return None, "domain: needs a host name, as in domain:spam.com"
         return Line(number, "domain", host), ""
     if text[:8].lower().startswith(("http://", "https://")):
+        if any(char.isspace() for char in text):
+            return None, "a URL cannot hold spaces (put notes on # comment lines)"
         url = normalize_page_url(text)
         if url is None:
             return None, "not a valid http(s) URL"
