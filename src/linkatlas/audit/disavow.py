@@ -321,6 +321,11 @@ def _add_merged(plan: _Plan, merge: DisavowFile) -> None:
             plan.lines.append(_Out("", 1))
         else:
             _add_entry(plan, line.kind, line.value, None, "from_merge", where=f"{Path(merge.name).name}:{line.number}")
+    left_out = sorted(merge.bad + merge.long_urls, key=lambda bad: bad.number)
+    if left_out:
+        numbers = ", ".join(str(bad.number) for bad in left_out[:20]) + (", ..." if len(left_out) > 20 else "")
+        plan.lines.append(_Out(f"# left out of {plain_text(Path(merge.name).name, 120)}: line(s) {numbers} "
+                               "(not a valid domain: line, URL or comment, or a URL over 2,048 characters)", 2))
 
 
 def _add_entry(plan: _Plan, scope: str, value: str, reason: str | None, source: str, where: str = "") -> None:
@@ -371,10 +376,15 @@ def _header(plan: _Plan, merge: DisavowFile | None, today: date) -> list[str]:
         sources.append(f"{counts['from_candidates']:,} from audit candidates")
     return [
         f"# Disavow file for {plan.target}, written by linkatlas on {today.isoformat()}",
-        f"# {len(plan.written_domains):,} domains, {len(plan.written_urls):,} URLs: {', '.join(sources)}",
+        f"# {_count(len(plan.written_domains), 'domain')}, {_count(len(plan.written_urls), 'URL')}: "
+        f"{', '.join(sources)}",
         f"# Whitelisted domains and URLs of {plan.target} are never included "
         f"({counts['whitelisted_dropped']:,} left out).",
     ]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _fit(plan: _Plan, merge: DisavowFile | None, today: date) -> DisavowResult:

@@ -328,7 +328,9 @@ class Decisions:
     def __post_init__(self) -> None:
         for row in self.table.to_pylist():
             entry = Entry(**row)
-            (self._urls if entry.scope == "url" else self._domains)[entry.value] = entry
+            store = self._urls if entry.scope == "url" else self._domains
+            if store.get(entry.value) is None or store[entry.value].kind != "whitelist":
+                store[entry.value] = entry  # the table of a project has one row per value; else whitelist wins
 
     def __len__(self) -> int:
         return self.table.num_rows
