@@ -324,7 +324,7 @@ def list_import(target, path, kind, note, db, fmt):
         _say(bad.describe(path))
     actions = [change.action for change in changes]
     summary = {"file": path, "kind": kind, "lines": parsed.total_lines, "entries": len(items),
-               **{action: actions.count(action) for action in ("added", "moved", "noted", "unchanged")},
+               "duplicates": len(items) - len(changes), **{action: actions.count(action) for action in ("added", "moved", "noted", "unchanged")},
                "bad_lines": len(parsed.bad) + len(parsed.long_urls)}
     click.echo(render_object(summary, resolve_format(fmt)), nl=False)
     if summary["bad_lines"]:
