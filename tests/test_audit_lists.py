@@ -7,8 +7,13 @@ the sample web, and the contacts are checked against the sample web's ground tru
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -355,3 +360,28 @@ def test_contacts_trust_nothing_from_the_pages(db_path):
     (".lead@spam.com", None), ("a@-spam.com", None), ("ops@acme.com", None)])
 def test_address_validation(address, kept):
     assert valid_address(address, exclude_domain="acme.com") == kept
+
+
+def test_docs_examples_run_as_written(sample_db, tmp_path):
+    """The docs-test block of docs/audit-lists.md, on a copy of the sample web's workspace."""
+    doc = (Path(__file__).parent.parent / "docs" / "audit-lists.md").read_text()
+    block = doc.split("<!-- docs-test:start -->", 1)[1].split("<!-- docs-test:end -->", 1)[0]
+    (commands,) = re.findall(r"```sh\n(.*?)```", block, re.S)
+    shutil.copy(sample_db, tmp_path / "linkatlas.duckdb")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    env.pop("LINKATLAS_DB", None)
+    for line in commands.strip().splitlines():
+        result = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, (line, result.stderr)
+    written = (tmp_path / "disavow.txt").read_text().splitlines()
+    assert [line for line in written if not line.startswith("#")] == [
+        "domain:old-spam.example", "domain:analytics-news-24.xyz", "domain:linkexchange-partners.net"]
+    assert "# link network (disavow list," in "\n".join(written)
+    assert any(line.startswith("# not disavowed: https://www.techherald.com/some-page") for line in written)
+    (contacts,) = json.loads((tmp_path / "contacts.json").read_text())
+    assert contacts["domain"] == "freethemeshub.net" and contacts["emails"] == ["hello@freethemeshub.net"]
+    assert contacts["linking_pages"]
+    requests = (tmp_path / "requests.txt").read_text()
+    assert requests.startswith("To: hello@freethemeshub.net\n") and requests.rstrip().endswith("Jane Doe")
+    assert all(f"  Page:        {page['source_url']}" in requests for page in contacts["linking_pages"][:20])

@@ -324,6 +324,7 @@ class Decisions:
     table: pa.Table
     _domains: dict[str, Entry] = field(default_factory=dict, repr=False)
     _urls: dict[str, Entry] = field(default_factory=dict, repr=False)
+    _parents: dict[str, Entry] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for row in self.table.to_pylist():
@@ -331,6 +332,8 @@ class Decisions:
             store = self._urls if entry.scope == "url" else self._domains
             if store.get(entry.value) is None or store[entry.value].kind != "whitelist":
                 store[entry.value] = entry  # the table of a project has one row per value; else whitelist wins
+        # entries with registrable domains under them: a public suffix (blogspot.com) or an IP
+        self._parents = {value: entry for value, entry in self._domains.items() if registrable_domain(value) != value}
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -366,10 +369,9 @@ class Decisions:
         domain_rows = self.table.filter(pc.equal(self.table["scope"], "domain"))
         positions = pc.index_in(domains, value_set=domain_rows["value"].combine_chunks())
         kinds = pc.take(domain_rows["kind"], positions)
-        for value, entry in self._domains.items():
-            if registrable_domain(value) != value:  # a public suffix or IP: registrable domains lie under it
-                under = pc.and_(pc.ends_with(domains, "." + value), pc.is_null(kinds))
-                kinds = pc.if_else(under, entry.kind, kinds)
+        for value, entry in self._parents.items():
+            under = pc.and_(pc.ends_with(domains, "." + value), pc.is_null(kinds))
+            kinds = pc.if_else(under, entry.kind, kinds)
         return kinds.combine_chunks() if isinstance(kinds, pa.ChunkedArray) else kinds
 
 

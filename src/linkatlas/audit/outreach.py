@@ -324,7 +324,7 @@ def draft_request(contacts: Contacts, target_domain: str, *, site_name: str | No
         lines += [f"  Page:        {page.source_url}", f"  Links to:    {page.target_url}",
                   f"  Anchor text: {_anchor_list(page.anchors)}"]
         if not page.follow:
-            lines.append('  (this link already carries rel="nofollow", "ugc" or "sponsored")')
+            lines.append("  (this link already passes no ranking credit: nofollow, ugc or sponsored)")
         lines.append("")
     if len(pages) > _MAX_LINKING_PAGES_IN_DRAFT:
         lines += [f"  ... and {len(pages) - _MAX_LINKING_PAGES_IN_DRAFT} more pages.", ""]
