@@ -55,16 +55,23 @@ def project():
     """
 
 
-def _project_values(command):
-    for singular, plural, metavar in reversed(_FIELDS):
-        command = click.option(f"--{singular}", plural, multiple=True, metavar=metavar,
-                               help=f"Add a {singular} (repeatable).")(command)
-    return command
+def _field_options(*verbs: str):
+    """``--brand`` ... (no verb) or ``--add-brand``/``--remove-brand`` ... options for the project fields."""
+    def decorate(command):
+        for singular, plural, metavar in reversed(_FIELDS):
+            for verb in reversed(verbs):
+                flag, dest = (f"--{verb}-{singular}", f"{verb}_{plural}") if verb else (f"--{singular}", plural)
+                help_text = (f"Remove a {singular} (repeatable; any case)." if verb == "remove"
+                             else f"Add a {singular} (repeatable).")
+                command = click.option(flag, dest, multiple=True, metavar=metavar, help=help_text)(command)
+        return command
+
+    return decorate
 
 
 @project.command("create")
 @click.argument("domain")
-@_project_values
+@_field_options("")
 @click.option("--name", help="Project name (default: the domain).")
 @db_option
 @format_option()
@@ -86,18 +93,9 @@ def project_create(domain, brands, categories, countries, keywords, name, db, fm
     click.echo(render_object(created.as_dict(), resolve_format(fmt)), nl=False)
 
 
-def _edit_options(command):
-    for singular, plural, metavar in reversed(_FIELDS):
-        command = click.option(f"--remove-{singular}", f"remove_{plural}", multiple=True, metavar=metavar,
-                               help=f"Remove a {singular} (repeatable; any case).")(command)
-        command = click.option(f"--add-{singular}", f"add_{plural}", multiple=True, metavar=metavar,
-                               help=f"Add a {singular} (repeatable).")(command)
-    return command
-
-
 @project.command("edit")
 @click.argument("domain")
-@_edit_options
+@_field_options("add", "remove")
 @click.option("--name", help="Rename the project.")
 @db_option
 @format_option()
