@@ -58,7 +58,11 @@ class Project:
 @functools.cache
 def country_codes() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code (lowercase) → English name, the 249 codes of the bundled list."""
-    text = resources.files("linkatlas.audit").joinpath("data/countries.csv").read_text(encoding="utf-8")
+    try:
+        text = resources.files("linkatlas.audit").joinpath("data/countries.csv").read_text(encoding="utf-8")
+    except OSError:
+        raise LinkatlasError("linkatlas/audit/data/countries.csv is missing from this installation — "
+                             "reinstall linkatlas (the package data must include audit/data/*)") from None
     rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
     return {row["code"]: row["name"] for row in rows}
 
