@@ -350,6 +350,14 @@ def test_cli_limit_error_is_one_line_and_writes_nothing(db_path, tmp_path):
     assert result.stderr.count("\n") == 1 and "Google's limit is 100,000 lines" in result.stderr
 
 
+def test_cli_with_nothing_to_disavow_says_so(db_path):
+    open_index(db_path).close()
+    result = invoke(["disavow", "acme.com"], db_path)
+    assert result.exit_code == 0 and result.stdout.splitlines()[1] == "# 0 domains, 0 URLs: 0 from the disavow list"
+    assert result.stderr.splitlines()[0] == ("linkatlas: nothing to disavow for acme.com: add entries with "
+                                             "`linkatlas list add disavow acme.com DOMAIN...`")
+
+
 def test_cli_missing_merge_file_is_one_line(index, db_path, tmp_path):
     index.close()
     result = invoke(["disavow", "acmeanalytics.com", "--merge", str(tmp_path / "nope.txt")], db_path)

@@ -386,6 +386,9 @@ def disavow(target, output, merge_path, include_toxic, min_toxicity, db):
     for warning in result.warnings:
         _say(f"warning: {warning}")
     summary = result.summary
+    if not summary["domains"] and not summary["urls"]:
+        _say(f"nothing to disavow for {summary['target']}: add entries with "
+             f"`linkatlas list add disavow {summary['target']} DOMAIN...`")
     _say(f"{output or 'stdout'}: {summary['domains']:,} domains and {summary['urls']:,} URLs for {summary['target']} "
          f"({summary['lines']:,} lines, {summary['bytes']:,} bytes); "
          f"left out: {summary['whitelisted_dropped']} whitelisted, {summary['covered_dropped']} covered by a "
