@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkatlas.errors import UsageError
-from linkatlas.extract.domains import domain_of, registrable_domain
+from linkatlas.extract.domains import domain_of
 from linkatlas.extract.urls import extract_host, normalize_url, url_host
 from linkatlas.index.store import Index
 from linkatlas.metrics.target import Target
@@ -324,7 +324,6 @@ class Decisions:
     table: pa.Table
     _domains: dict[str, Entry] = field(default_factory=dict, repr=False)
     _urls: dict[str, Entry] = field(default_factory=dict, repr=False)
-    _parents: dict[str, Entry] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for row in self.table.to_pylist():
@@ -332,8 +331,6 @@ class Decisions:
             store = self._urls if entry.scope == "url" else self._domains
             if store.get(entry.value) is None or store[entry.value].kind != "whitelist":
                 store[entry.value] = entry  # the table of a project has one row per value; else whitelist wins
-        # entries with registrable domains under them: a public suffix (blogspot.com) or an IP
-        self._parents = {value: entry for value, entry in self._domains.items() if registrable_domain(value) != value}
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -364,15 +361,22 @@ class Decisions:
         return {value for value, entry in store.items() if entry.kind == kind}
 
     def domain_kinds(self, domains: Sequence[str] | pa.Array | pa.ChunkedArray) -> pa.Array:
-        """For each domain, the kind of the domain-scope entry covering it (null if none), vectorized."""
-        domains = pa.chunked_array([pa.array(domains, pa.string())]) if isinstance(domains, Sequence) else domains
+        """For each domain, the kind of the domain-scope entry covering it (null if none), vectorized:
+        the domain's own entry, else its parent's (``blogspot.com`` for ``a.blogspot.com``), and so on."""
+        current = pa.array(domains, pa.string()) if isinstance(domains, Sequence) else domains
+        if isinstance(current, pa.ChunkedArray):
+            current = current.combine_chunks()
         domain_rows = self.table.filter(pc.equal(self.table["scope"], "domain"))
-        positions = pc.index_in(domains, value_set=domain_rows["value"].combine_chunks())
-        kinds = pc.take(domain_rows["kind"], positions)
-        for value, entry in self._parents.items():
-            under = pc.and_(pc.ends_with(domains, "." + value), pc.is_null(kinds))
-            kinds = pc.if_else(under, entry.kind, kinds)
-        return kinds.combine_chunks() if isinstance(kinds, pa.ChunkedArray) else kinds
+        values, kinds_of = domain_rows["value"].combine_chunks(), domain_rows["kind"].combine_chunks()
+        kinds = pc.take(kinds_of, pc.index_in(current, value_set=values))
+        while domain_rows.num_rows:
+            has_parent = pc.and_(pc.is_null(kinds), pc.match_substring(current, "."))
+            if not pc.any(has_parent).as_py():
+                break
+            current = pc.if_else(has_parent, pc.replace_substring_regex(current, r"^[^.]*\.", "", max_replacements=1),
+                                 pa.scalar(None, pa.string()))
+            kinds = pc.coalesce(kinds, pc.take(kinds_of, pc.index_in(current, value_set=values)))
+        return kinds
 
 
 def load_decisions(index: Index, project_domain: str | Target) -> Decisions:
