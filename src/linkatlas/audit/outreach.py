@@ -255,21 +255,25 @@ def _add_contact_pages(index: Index, found: dict[str, Contacts]) -> None:
     """Fetched pages whose path or title names a contact/imprint/about/... page; DuckDB filters (RE2)."""
     rows = index.sql(
         """
-        SELECT domain, url, arg_max(title, fetched_at) AS title,
-               bool_or(status BETWEEN 200 AND 299) AS ok,
-               bool_or(regexp_matches(lower(url), $path)) OR bool_or(regexp_matches(lower(title), $title)) AS named
-        FROM fetches WHERE domain IN (SELECT domain FROM outreach_domains)
-        GROUP BY domain, url
+        WITH pages AS (
+            SELECT domain, url, arg_max(title, fetched_at) AS title, bool_or(status BETWEEN 200 AND 299) AS ok
+            FROM fetches WHERE domain IN (SELECT domain FROM outreach_domains) GROUP BY domain, url)
+        SELECT domain, count(*) AS crawled,
+               list({'url': url, 'title': title}) FILTER (
+                   WHERE ok AND (regexp_matches(lower(url), $path)
+                                 OR coalesce(regexp_matches(lower(title), $title), false))) AS named
+        FROM pages GROUP BY domain
         """,
         {"path": _ANY_PATH, "title": _ANY_TITLE},
     )
-    for domain, url, title, ok, named in rows:
-        found[domain].crawled_pages += 1
-        if ok and named:
-            kind = _page_kind(url, title)
+    for domain, crawled, named in rows:
+        contacts = found[domain]
+        contacts.crawled_pages = crawled
+        for page in named or ():
+            kind = _page_kind(page["url"], page["title"])
             if kind is not None:
-                found[domain].contact_pages.append(ContactPage(url, plain_text(title, 200) if title else None, kind))
-    for contacts in found.values():
+                title = plain_text(page["title"], 200) if page["title"] else None
+                contacts.contact_pages.append(ContactPage(page["url"], title, kind))
         contacts.contact_pages.sort(key=lambda page: (_KIND_ORDER.index(page.kind), len(page.url), page.url))
         del contacts.contact_pages[_MAX_PAGES_PER_DOMAIN:]
 
