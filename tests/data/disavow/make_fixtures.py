@@ -12,7 +12,7 @@
 
 from pathlib import Path
 
-SOURCE = Path("/work/shared/data/spam-lists/maesitos-disavow-tool")
+SOURCE = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "spam-lists" / "maesitos-disavow-tool"
 
 EXISTING = [
     b"\xef\xbb\xbf# Disavow file for acmeanalytics.com uploaded 2024-03-02 by the previous agency",
