@@ -315,6 +315,34 @@ ALTER TABLE fetches ADD COLUMN terms VARCHAR[];
 ALTER TABLE fetches ADD COLUMN emails VARCHAR[];
 """
 
+_V6 = """
+-- Audit projects (seed 003 step 1): one per target registrable domain, with the settings that judge relevance.
+CREATE TABLE projects (
+    domain      VARCHAR PRIMARY KEY,       -- registrable domain of the audited site
+    name        VARCHAR NOT NULL,
+    brands      VARCHAR[] NOT NULL,        -- brand names; the domain's own name is always the first
+    categories  VARCHAR[] NOT NULL,        -- topics, lowercase
+    countries   VARCHAR[] NOT NULL,        -- ISO 3166-1 alpha-2, lowercase
+    keywords    VARCHAR[] NOT NULL,        -- money keywords
+    created_at  TIMESTAMP NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
+);
+
+-- The audit's decisions per project (target domain): whitelist / remove / disavow, at domain or URL scope.
+-- Written only by ``linkatlas list`` / ``project``; ingest, import and crawl never touch it.
+CREATE TABLE list_entries (
+    project   VARCHAR NOT NULL,            -- the project's registrable domain (projects.domain, which may not exist)
+    kind      VARCHAR NOT NULL,            -- whitelist, remove, disavow
+    scope     VARCHAR NOT NULL,            -- domain, url
+    value     VARCHAR NOT NULL,            -- registrable domain (domain scope) or normalized URL (url scope)
+    domain    VARCHAR NOT NULL,            -- registrable domain of the value
+    note      VARCHAR,
+    added_at  TIMESTAMP NOT NULL,
+    added_by  VARCHAR,
+    PRIMARY KEY (project, scope, value)    -- a domain or URL is on at most one list of a project
+);
+"""
+
 # Versions reserved while capabilities are built side by side: 2 authority (metrics/),
 # 3 crawl verification and monitoring (crawl/, monitor/), 4 vendor imports (sources/imports/),
 # 5 audit page facts, 6 audit projects and lists, 7 audit results, 8 import merge.
@@ -324,6 +352,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (3, "verifications, monitors, monitor_states, alerts", _V3),
     (4, "vendor imports: imports, vendor_links, vendor_domains, vendor_pages, vendor_anchors", _V4),
     (5, "fetches.terms, fetches.emails (audit page facts)", _V5),
+    (6, "audit projects and lists: projects, list_entries", _V6),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
