@@ -168,7 +168,7 @@ def _marker_counts(rows: Iterable[dict]) -> list[dict]:
             counts[marker["id"]] = counts.get(marker["id"], 0) + 1
     return [{"id": marker.id, "category": marker.category, "weight": marker.weight,
              "description": marker.description, "referring_domains": counts.get(marker.id, 0)}
-            for marker in MARKERS]
+            for marker in MARKERS.values()]
 
 
 def undecided_domains(report: dict) -> list[dict]:

@@ -105,10 +105,11 @@ def audit_command(target, scope, db, fmt, brands, categories, countries, keyword
     from linkatlas.audit.projects import settings_for
     from linkatlas.audit.report import audit, backlink_rows, explain_domain
     from linkatlas.audit.toxicity import score
+    from linkatlas.metrics.target import parse_target
 
     fmt = resolve_format(fmt)
     with _open(db) as index:
-        settings = settings_for(index, target, scope=scope, brands=brands, categories=categories,
+        settings = settings_for(index, parse_target(target, scope), brands=brands, categories=categories,
                                 countries=countries, keywords=keywords)
         result = score(index, settings, spam_lists=tuple(spam_lists))
         if links:

@@ -120,7 +120,7 @@ def demo(db, out_dir, seed, scale, fmt):
 
 
 # Command modules add their commands to ``cli`` when imported; one module per capability.
-from linkatlas.cli import authority, crawl, imports, reports  # noqa: E402,F401  (registration)
+from linkatlas.cli import audit, authority, crawl, imports, reports  # noqa: E402,F401  (registration)
 from linkatlas.cli import projects  # noqa: E402,F401  (registration: project, list, disavow, contacts)
 
 
