@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -55,6 +56,16 @@ def _entry_dict(entry) -> dict | None:
             "added_at": added.isoformat(timespec="seconds") if isinstance(added, datetime) else added}
 
 
+def _evidence(value):
+    """Marker evidence as an object (the scorer stores it as JSON text)."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return {"text": value}
+    return value
+
+
 def _domain_rows(result, decisions) -> list[dict]:
     from linkatlas.audit.toxicity import level_of
 
@@ -62,8 +73,8 @@ def _domain_rows(result, decisions) -> list[dict]:
     for row in result.domains.to_pylist():
         entry = decisions.decision(row["domain"])
         decided = _entry_dict(entry)
-        markers = [{"id": m["id"], "category": m["category"], "weight": m["weight"], "evidence": m["evidence"]}
-                   for m in row.get("markers") or ()]
+        markers = [{"id": m["id"], "category": m["category"], "weight": m["weight"],
+                    "evidence": _evidence(m["evidence"])} for m in row.get("markers") or ()]
         item = {
             "domain": row["domain"], "toxicity": row["toxicity"], "level": row["level"],
             "backlinks": row["backlinks"], "all_backlinks": row.get("all_backlinks"), "status": row["status"],
