@@ -146,11 +146,10 @@ def audit(index: Index, settings: AuditSettings, *, spam_lists: Sequence[str] = 
         swap.update(toxicity=fact.get("toxicity"), level=fact.get("level"), list=fact.get("list"))
     scored = pa.Table.from_pylist(
         [{"domain": r["domain"], "status": r["status"], "level": r["level"], "authority_score": r["authority_score"],
-          "markers": r["markers"]} for r in rows],
+          "markers": [{"id": m["id"], "category": m["category"]} for m in r["markers"]]} for r in rows],
         schema=pa.schema([("domain", pa.string()), ("status", pa.string()), ("level", pa.string()),
                           ("authority_score", pa.int64()),
-                          ("markers", pa.list_(pa.struct([("id", pa.string()), ("category", pa.string()),
-                                                          ("weight", pa.float64()), ("evidence", pa.string())])))]))
+                          ("markers", pa.list_(pa.struct([("id", pa.string()), ("category", pa.string())])))]))
     report = naturalness(index, scored, history=trend, bursts=bursts, reciprocal=swaps, own_pages=pages)
     return {
         "target": target.value, "scope": target.scope, "project": settings.project,
