@@ -96,8 +96,12 @@ def toxic_check(index: Index, monitor: dict, run: MonitorRun, current: list[dict
     except ImportError:
         run.notes.append("toxic check skipped: the audit (linkatlas.audit) is not available in this installation")
         return
+    from linkatlas.audit.projects import settings_for
+    from linkatlas.metrics.target import parse_target
+
     domains = sorted({row["source_domain"] for row in current if row["state"] == "live"})
-    toxic = {item["domain"]: item for item in toxic_referring_domains(index, domains)}
+    settings = settings_for(index, parse_target(monitor["target"], monitor["scope"]))  # the project's brands...
+    toxic = {item["domain"]: item for item in toxic_referring_domains(index, domains, settings)}
     alerted = {item["domain"] for alert in list_alerts(index, monitor_id=monitor["monitor_id"], kind="toxic",
                                                         limit=10_000) for item in alert["items"]}
     run.toxic = [toxic[domain] for domain in sorted(set(toxic) - alerted)]
