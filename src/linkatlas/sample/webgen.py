@@ -83,7 +83,8 @@ class _World(NaturalSites, SpamSites):
 
     def build_all(self) -> None:
         natural = {"publisher": self.build_publisher, "blog": self.build_blog, "forum": self.build_forum,
-                   "review": self.build_review, "directory": self.build_directory}
+                   "review": self.build_review, "directory": self.build_directory,
+                   "syndication": self.build_syndication}
         for spec in self.specs:
             if spec.pattern == "target":
                 self.build_target(spec)
@@ -206,7 +207,20 @@ def _labels(spec: SiteSpec, ip: str, facts: SiteFacts) -> dict[str, Any]:
         labels.update(burst_crawl=CRAWL_DATES[LAST].isoformat())
     elif spec.pattern == "link_swap":
         labels.update(reciprocal_with=TARGETS[0].domain)
+    elif spec.pattern == "same_title":
+        labels.update(title="Unlock The Secrets To Backlink Success: The Ultimate Guide To Building High-Quality Links")
+    if spec.pattern == "natural":
+        labels["source"] = spec.extra.get("source") or _SOURCES.get(spec.domain) or _SOURCE_OF_KIND.get(spec.kind, spec.kind)
     return labels
+
+
+# What kind of natural source a site is, in the words of seed 003 ("a mix of sources like...").
+_SOURCE_OF_KIND = {"publisher": "news", "blog": "blog", "forum": "forum", "review": "review", "directory": "directory",
+                   "edu": "edu", "podcast": "podcast", "partner": "partner", "customer": "partner", "oss": "partner",
+                   "syndication": "syndication", "lifestyle": "blog", "event": "event", "community": "community",
+                   "jobs": "jobs", "agency": "business", "accelerator": "business", "newsletter": "newsletter"}
+_SOURCES = {"techherald.com": "trade_press", "saasinsider.com": "trade_press", "cloudcostguide.com": "blog",
+            "hrtechreview.net": "review"}
 
 
 def _record_id(seed: int, kind: str, *parts: object) -> str:
