@@ -167,20 +167,23 @@ def register_lexicon(index: Index, name: str = "audit_lexicon") -> str:
 
 
 def theme_sql(words_relation: str, key: str = "key", lexicon: str = "audit_lexicon") -> str:
-    """SQL giving ``(key, category, score)`` from a relation of ``(key, word, weight)`` rows;
-    words are matched folded, CJK runs by containment."""
-    folded = FOLD_SQL("w.word")
+    """SQL giving ``(key, category, score)`` from a relation of ``(key, word, weight)`` rows.
+
+    Each distinct word is looked up once (folded; CJK runs by containment), then the per-key word
+    weights are joined to that small mapping."""
+    folded = FOLD_SQL("v.word")
     return f"""
-        WITH w AS (SELECT {key} AS key, lower(word) AS word, weight FROM {words_relation} WHERE word IS NOT NULL),
-        hits AS (
-            SELECT w.key, x.category, w.weight * x.weight AS score
-            FROM w JOIN {lexicon} x ON x.word = {folded} AND NOT x.cjk
+        WITH w AS (SELECT {key} AS key, lower(word) AS word, sum(weight) AS weight FROM {words_relation}
+                   WHERE word IS NOT NULL GROUP BY 1, 2),
+        vocab AS (SELECT DISTINCT word FROM w),
+        mapped AS (
+            SELECT v.word, x.category, x.weight FROM vocab v JOIN {lexicon} x ON x.word = {folded} AND NOT x.cjk
             UNION ALL
-            SELECT w.key, x.category, w.weight * x.weight
-            FROM (SELECT * FROM w WHERE regexp_matches(w.word, '[\\x{{3040}}-\\x{{30ff}}\\x{{3400}}-\\x{{9fff}}]')) w
-            JOIN {lexicon} x ON x.cjk AND contains(w.word, x.word)
-        )
-        SELECT key, category, sum(score) AS score FROM hits GROUP BY key, category
+            SELECT v.word, x.category, x.weight
+            FROM (SELECT word FROM vocab WHERE regexp_matches(word, '[\\x{{3040}}-\\x{{30ff}}\\x{{3400}}-\\x{{9fff}}]')) v
+            JOIN {lexicon} x ON x.cjk AND contains(v.word, x.word))
+        SELECT w.key, m.category, sum(w.weight * m.weight) AS score FROM w JOIN mapped m USING (word)
+        GROUP BY w.key, m.category
     """
 
 

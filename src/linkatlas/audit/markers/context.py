@@ -12,7 +12,7 @@
 - ``audit_elements`` — the link elements of each backlink in the fetch where it was last seen
   (several anchors, placements and their text context).
 - ``audit_source_links`` — all external links of the backlinks' source pages (latest fetch).
-- ``audit_domain_theme`` / ``audit_page_theme`` — theme and relevance per domain / source page.
+- ``audit_domain_theme`` — theme and relevance per domain (from up to 25 of its pages).
 - ``audit_spam_list`` — known-spam entries (bundled list plus the user's files).
 """
 
@@ -243,31 +243,40 @@ def _elements(index: Index, settings: AuditSettings) -> None:
     """)
 
 
+PAGES_PER_THEME = 25  # pages per domain read for its theme (a fixed sample of the bigger sites)
+
+
+def theme_table(index: Index, table: str, key: str, pages: str, known: bool) -> None:
+    """Create ``table`` (key, hits, theme, relevance, shares) from the words of the ``pages`` relation."""
+    words = f"""
+        SELECT {key} AS key, unnest(terms) AS word, 1.0 AS weight FROM {pages} WHERE terms IS NOT NULL
+        UNION ALL
+        SELECT {key}, unnest(regexp_extract_all(lower(title), '[^\\W\\d_]{{3,}}')), 1.0 FROM {pages}
+        WHERE title IS NOT NULL
+    """
+    index.sql(f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        WITH s AS ({themes.theme_sql(f"({words})")}),
+        t AS (SELECT key, sum(score) AS hits, arg_max(category, score) AS theme FROM s GROUP BY key)
+        SELECT t.key AS {key}, t.hits, CASE WHEN t.hits >= {themes.MIN_HITS} THEN t.theme END AS theme,
+               CASE WHEN t.hits >= {themes.MIN_HITS} AND {str(known).lower()}
+                    THEN sum(s.score * coalesce(c.closeness, 0)) / t.hits END AS relevance,
+               list({{'category': s.category, 'share': round(s.score / t.hits, 3)}} ORDER BY s.score DESC)[:3] AS shares
+        FROM t JOIN s USING (key) LEFT JOIN audit_closeness c ON c.category = s.category
+        GROUP BY t.key, t.hits, t.theme
+    """)
+
+
 def _themes(index: Index, project: themes.ProjectTheme) -> None:
     themes.register_lexicon(index)
     close = project.closeness()
-    index.con.register("audit_closeness", pa.table({"category": list(close), "closeness": pa.array(list(close.values()), pa.float64())}))
-    words = """
-        SELECT {key} AS key, unnest(terms) AS word, 1.0 AS weight FROM audit_pages WHERE html AND terms IS NOT NULL {only}
-        UNION ALL
-        SELECT {key}, unnest(regexp_extract_all(lower(title), '[^\\W\\d_]{{3,}}')), 1.0 FROM audit_pages
-        WHERE html AND title IS NOT NULL {only}
-    """
-    for table, key, only in (("audit_domain_theme", "domain", ""),
-                             ("audit_page_theme", "url", "AND url IN (SELECT DISTINCT source_url FROM audit_state)")):
-        scores = themes.theme_sql(f"({words.format(key=key, only=only)})")
-        index.sql(f"""
-            CREATE OR REPLACE TEMP TABLE {table} AS
-            WITH s AS ({scores}),
-            t AS (SELECT key, sum(score) AS hits, arg_max(category, score) AS theme FROM s GROUP BY key)
-            SELECT t.key AS {key}, t.hits, CASE WHEN t.hits >= {themes.MIN_HITS} THEN t.theme END AS theme,
-                   CASE WHEN t.hits >= {themes.MIN_HITS} AND {str(project.known).lower()}
-                        THEN sum(s.score * coalesce(c.closeness, 0)) / t.hits END AS relevance,
-                   list({{'category': s.category, 'share': round(s.score / t.hits, 3)}} ORDER BY s.score DESC)[:3] AS shares
-            FROM t JOIN s USING (key) LEFT JOIN audit_closeness c ON c.category = s.category
-            GROUP BY t.key, t.hits, t.theme
-        """)
-    index.con.unregister("audit_closeness")
+    index.con.register("audit_closeness_arrow", pa.table(
+        {"category": list(close), "closeness": pa.array(list(close.values()), pa.float64())}))
+    index.sql("CREATE OR REPLACE TEMP TABLE audit_closeness AS SELECT * FROM audit_closeness_arrow")
+    index.con.unregister("audit_closeness_arrow")
+    sample = f"""(SELECT * FROM audit_pages WHERE html
+                  QUALIFY row_number() OVER (PARTITION BY domain ORDER BY hash(url)) <= {PAGES_PER_THEME})"""
+    theme_table(index, "audit_domain_theme", "domain", sample, project.known)
 
 
 def _languages(index: Index, settings: AuditSettings) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -7,7 +7,7 @@ import pyarrow as pa
 from linkatlas.audit import themes
 
 from . import Marker, register
-from .context import AuditContext
+from .context import AuditContext, theme_table
 
 IRRELEVANT_BELOW = 0.35  # relevance under which an anchor is off-topic
 THEME_BELOW = 0.5  # relevance under which a domain is off-topic (in full at 0.1 and below)
@@ -22,6 +22,9 @@ def _theme(ctx: AuditContext) -> str | None:
     if not ctx.project.known:
         return None
     categories = _project(ctx).replace("'", "''")
+    theme_table(ctx.index, "audit_page_theme", "url", f"""(SELECT * FROM audit_pages WHERE html AND url IN (
+        SELECT source_url FROM audit_bl WHERE source_domain IN (
+            SELECT domain FROM audit_domain_theme WHERE relevance < {THEME_BELOW})))""", True)
     return f"""
         WITH pages AS (
             SELECT b.source_domain AS domain, max(t.relevance) AS page_relevance,

@@ -20,6 +20,7 @@ from . import HIT_SCHEMA, Marker, register
 SHARED_HOST_LIMIT = 30  # owners on one IP or /24 above which it is shared hosting, not a network
 MIRROR_DISTANCE = 3  # simhash bits: pages this close are near-duplicates
 MIRROR_MIN_WORDS = 80  # shorter main texts are too small to compare
+MIRROR_BUCKET_LIMIT = 2000  # fingerprints sharing one 16-bit block value beyond which the block is noise
 TITLE_MIN_WORDS = 4
 TITLE_MIN_DOMAINS = 4  # domains using one title before it is a network footprint
 SAME_TIME = "1 day"  # first seen this close: which page is the original is decided by authority
@@ -141,42 +142,50 @@ register(Marker(
 
 
 def _mirror(ctx) -> str:
+    """Near-duplicates are found between distinct fingerprints (identical copies collapse into one):
+    any two within 3 bits agree on one of their four 16-bit blocks, so four equi-joins find every
+    pair; a block value shared by more than ``MIRROR_BUCKET_LIMIT`` fingerprints is skipped."""
     blocks = " UNION ALL ".join(
-        f"SELECT c.url AS page, o.url AS other FROM cand c JOIN everything o "
-        f"ON o.b{i} = c.b{i} AND o.domain <> c.domain" for i in range(4))
+        f"SELECT c.fp AS fp, o.fp AS other FROM cand c JOIN prints o ON o.b{i} = c.b{i} "
+        f"WHERE o.b{i} NOT IN (SELECT b{i} FROM prints GROUP BY b{i} HAVING count(*) > {MIRROR_BUCKET_LIMIT})"
+        for i in range(4))
     return f"""
-        WITH everything AS (
-            SELECT url, domain, fp, first_seen,
+        WITH pages AS (
+            SELECT f.url, any_value(f.domain) AS domain, arg_max(f.fingerprint, f.fetched_at) AS fp,
+                   min(f.fetched_at) AS first_seen
+            FROM fetches f WHERE f.status BETWEEN 200 AND 299 AND f.fingerprint IS NOT NULL
+              AND f.word_count >= {MIRROR_MIN_WORDS}
+            GROUP BY f.url),
+        ranked AS (SELECT p.*, coalesce(a.authority_score, 0) AS authority
+                   FROM pages p LEFT JOIN audit_authority a USING (domain)),
+        prints AS (
+            SELECT fp, arg_max(domain, authority) AS strongest, max(authority) AS authority,
+                   arg_min(domain, first_seen) AS earliest, min(first_seen) AS first_seen, arg_max(url, authority) AS url,
                    fp & 65535 AS b0, (fp >> 16) & 65535 AS b1, (fp >> 32) & 65535 AS b2, (fp >> 48) & 65535 AS b3
-            FROM (SELECT url, any_value(domain) AS domain, arg_max(fingerprint, fetched_at) AS fp,
-                         min(fetched_at) AS first_seen
-                  FROM fetches WHERE status BETWEEN 200 AND 299 AND fingerprint IS NOT NULL
-                    AND word_count >= {MIRROR_MIN_WORDS}
-                  GROUP BY url)),
-        cand AS (SELECT * FROM everything WHERE url IN (SELECT DISTINCT source_url FROM audit_state)),
-        near AS (SELECT DISTINCT page, other FROM ({blocks})),
+            FROM ranked GROUP BY fp),
+        cand AS (SELECT * FROM prints WHERE fp IN (SELECT fp FROM ranked
+                                                   WHERE url IN (SELECT DISTINCT source_url FROM audit_state))),
+        near AS (SELECT DISTINCT fp, other FROM ({blocks}) WHERE bit_count(xor(fp, other)) <= {MIRROR_DISTANCE}),
         scored AS (
-            SELECT n.page, p.domain, o.url AS other, o.domain AS other_domain, bit_count(xor(p.fp, o.fp)) AS distance,
-                   o.first_seen < p.first_seen - INTERVAL {SAME_TIME}
-                   OR (o.first_seen <= p.first_seen + INTERVAL {SAME_TIME}
-                       AND coalesce(ao.authority_score, 0) > coalesce(ap.authority_score, 0)) AS other_is_original
-            FROM near n JOIN everything p ON p.url = n.page JOIN everything o ON o.url = n.other
-            LEFT JOIN audit_authority ap ON ap.domain = p.domain LEFT JOIN audit_authority ao ON ao.domain = o.domain
-            WHERE bit_count(xor(p.fp, o.fp)) <= {MIRROR_DISTANCE}),
+            SELECT p.url AS page, p.domain, o.url AS other, bit_count(xor(p.fp, o.fp)) AS distance,
+                   CASE WHEN o.first_seen < p.first_seen - INTERVAL {SAME_TIME} AND o.earliest <> p.domain THEN o.earliest
+                        WHEN o.authority > p.authority AND o.strongest <> p.domain THEN o.strongest END AS original_domain
+            FROM ranked p JOIN near n ON n.fp = p.fp JOIN prints o ON o.fp = n.other
+            WHERE p.url IN (SELECT DISTINCT source_url FROM audit_state)),
         copies AS (
             SELECT s.page, s.domain, arg_min(s.other, s.distance) AS original, min(s.distance) AS distance,
-                   count(*) AS similar_pages,
-                   bool_or(pg.canonical_host = s.other_domain OR suffix(pg.canonical_host, '.' || s.other_domain))
+                   count(*) AS similar_prints,
+                   bool_or(pg.canonical_host = s.original_domain OR suffix(pg.canonical_host, '.' || s.original_domain))
                        AS canonical_to_original,
                    bool_or(EXISTS (SELECT 1 FROM audit_source_links x
-                                   WHERE x.source_url = s.page AND x.target_domain = s.other_domain)) AS credits_original
+                                   WHERE x.source_url = s.page AND x.target_domain = s.original_domain)) AS credits_original
             FROM scored s JOIN audit_pages pg ON pg.url = s.page
-            WHERE s.other_is_original
+            WHERE s.original_domain IS NOT NULL
             GROUP BY s.page, s.domain)
         SELECT c.domain, b.source_url, b.target_url,
                CASE WHEN c.credits_original THEN 0.5 ELSE 1.0 END,
                json_object('page', c.page, 'copy_of', c.original, 'distance', c.distance,
-                           'similar_pages', c.similar_pages, 'credits_original', c.credits_original)::VARCHAR
+                           'credits_original', c.credits_original)::VARCHAR
         FROM copies c JOIN audit_state b ON b.source_url = c.page
         WHERE NOT c.canonical_to_original
     """
@@ -241,17 +250,23 @@ register(Marker(
 
 
 def _interlinked(ctx) -> pa.Table:
-    rows = ctx.index.rows("""
+    ctx.index.sql("""
+        CREATE OR REPLACE TEMP TABLE audit_profile_edges AS
         SELECT DISTINCT l.source_domain AS a, l.target_domain AS b FROM links l
         WHERE l.fetch_id IN (SELECT fetch_id FROM audit_pages WHERE fetch_id IS NOT NULL)
           AND l.target_domain IN (SELECT domain FROM audit_domains) AND l.target_domain <> l.source_domain
     """)
-    if not rows:
+    names = ctx.index.arrow("SELECT name FROM (SELECT a AS name FROM audit_profile_edges UNION SELECT b "
+                            "FROM audit_profile_edges) ORDER BY name").column("name").to_pylist()
+    if not names:
         return HIT_SCHEMA.empty_table()
-    names = sorted({r["a"] for r in rows} | {r["b"] for r in rows})
-    position = {name: i for i, name in enumerate(names)}
-    source = np.fromiter((position[r["a"]] for r in rows), np.int64, len(rows))
-    target = np.fromiter((position[r["b"]] for r in rows), np.int64, len(rows))
+    edges = ctx.index.arrow("""
+        WITH ids AS (SELECT name, row_number() OVER (ORDER BY name) - 1 AS id
+                     FROM (SELECT a AS name FROM audit_profile_edges UNION SELECT b FROM audit_profile_edges))
+        SELECT x.id AS a, y.id AS b FROM audit_profile_edges e JOIN ids x ON x.name = e.a JOIN ids y ON y.name = e.b
+    """)
+    source = edges.column("a").to_numpy().astype(np.int64)
+    target = edges.column("b").to_numpy().astype(np.int64)
     return interlinked_clusters(names, source, target)
 
 
