@@ -241,7 +241,7 @@ def main() -> None:
             runs.append(json.loads(output.stdout.strip().splitlines()[-1]))
         best = min(runs, key=lambda run: run["seconds"])
         print(f"score(): {best['domains']:,} referring domains, {best['backlinks']:,} backlinks in "
-              f"{best['seconds']:.1f} s (first run {runs[0]["seconds"]:.1f} s, computing the Authority Score; "
+              f"{best['seconds']:.1f} s (first run {runs[0]['seconds']:.1f} s, computing the Authority Score; "
               f"second {runs[1]['seconds']:.1f} s), peak memory {max(r['peak_mb'] for r in runs):.0f} MB")
         print(f"toxic {best['toxic']:,}, potentially toxic {best['potentially_toxic']:,} "
               f"({best['profile_toxicity_percent']} % toxic, profile {best['level']})")
