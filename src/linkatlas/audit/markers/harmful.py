@@ -13,6 +13,10 @@ from .context import AuditContext
 THIN_WORDS = 100  # main-text words under which a page is thin
 
 
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else "?"
+
+
 register(Marker(
     "spam_list", "harmful_environment", 0.7,
     "The domain (or a host of it) is on a known-spam list: the bundled Matomo referrer-spam list or the user's own.",
@@ -73,8 +77,8 @@ register(Marker(
                json_object('thin_pages', thin, 'pages', pages, 'median_words', median_words)::VARCHAR
         FROM pages WHERE median_words < {THIN_WORDS}
     """,
-    lambda e: f"{e.get('thin_pages')} of its {e.get('pages')} pages are thin (median {e.get('median_words'):g} words of "
-              "main text).",
+    lambda e: f"{e.get('thin_pages')} of its {e.get('pages')} pages are thin (median {_number(e.get('median_words'))} "
+              "words of main text).",
 ))
 
 
@@ -104,11 +108,11 @@ def _vendor(ctx: AuditContext) -> str | None:
 def _explain_vendor(e: dict) -> str:
     facts = []
     if e.get("toxic_score") is not None:
-        facts.append(f"Semrush Toxic Score {e['toxic_score']:g}")
+        facts.append(f"Semrush Toxic Score {_number(e['toxic_score'])}")
     if e.get("is_spam"):
         facts.append("Ahrefs 'is spam'")
     if e.get("spam_score") is not None:
-        facts.append(f"Moz Spam Score {e['spam_score']:g}%")
+        facts.append(f"Moz Spam Score {_number(e['spam_score'])}%")
     return f"Imported vendor data flags it ({', '.join(facts) or ', '.join(e.get('vendors', []))})."
 
 

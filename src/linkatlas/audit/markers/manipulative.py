@@ -73,6 +73,13 @@ def _sales_anchor(column: str) -> str:
     return f"({_matches(column, 'commercial')} OR lower({column}) IN (SELECT anchor FROM audit_sales_anchors))"
 
 
+def _names_its_target(anchor: str, domain: str) -> str:
+    """SQL: the anchor is the linked site's own name ('Crypto Weekly' for cryptoweekly.net), not a sales pitch."""
+    squashed = f"regexp_replace(lower({anchor}), '[^\\pL\\pN]', '', 'g')"
+    label = f"regexp_replace(split_part({domain}, '.', 1), '[^\\pL\\pN]', '', 'g')"
+    return f"(contains({squashed}, {label}) AND length({label}) >= 0.6 * length({squashed}))"
+
+
 def _stuffing(ctx: AuditContext) -> str:
     ctx.index.sql(f"""
         CREATE OR REPLACE TEMP TABLE audit_sales_anchors AS
@@ -89,8 +96,7 @@ def _stuffing(ctx: AuditContext) -> str:
             FROM audit_source_links x
             WHERE x.target_domain <> $target_domain AND x.type = 'text' AND x.placement IN ('content', 'comment')
               AND NOT (x.nofollow OR x.ugc OR x.sponsored) AND {_sales_anchor('x.anchor')}
-              AND NOT contains(regexp_replace(lower(x.anchor), '[^\pL\pN]', '', 'g'),
-                               regexp_replace(split_part(x.target_domain, '.', 1), '[^\pL\pN]', '', 'g'))
+              AND NOT {_names_its_target('x.anchor', 'x.target_domain')}
             GROUP BY x.source_url HAVING count(DISTINCT x.target_domain) >= {STUFFING_DOMAINS})
         SELECT b.source_domain, b.source_url, b.target_url, least(1.0, o.domains / 3.0),
                {_evidence(_BACKLINK, "'other_domains', o.domains", "'other_anchors', o.anchors")}
