@@ -66,7 +66,7 @@ register(Marker(
 ))
 
 register(Marker(
-    "thin_pages", "harmful_environment", 0.35,
+    "thin_pages", "harmful_environment", 0.4,
     f"Most of the domain's pages have thin main text (under {THIN_WORDS} words).",
     lambda ctx: f"""
         WITH pages AS (
