@@ -70,7 +70,7 @@ def _domains(count: int, rng: np.random.Generator) -> dict:
             "ru" if kind == "foreign" else rng.choice(("xyz", "top", "info", "com")))
         names.append(f"{_label(i, rng, kind)}.{tld}")
         tlds.append(tld)
-    ips = [f"{10 + i // 65536 % 200}.{i // 256 % 256}.{i % 256}.{rng.integers(2, 250)}" for i in range(count)]
+    ips = [f"{23 + i // 65536 % 100}.{i // 256 % 256}.{i % 256}.{rng.integers(2, 250)}" for i in range(count)]
     shared = rng.random(count) < 0.05  # big shared hosts: 60 sites per address
     for i in np.flatnonzero(shared):
         ips[i] = f"203.0.{113 + int(i) % 7}.{10 + int(i) % 60 // 60}"

@@ -129,6 +129,10 @@ def test_same_ip_groups_owners_not_hosting_platforms(db_path):
     for blog in ("one", "two"):  # one platform (a private public suffix) on one address is one owner
         web.page(f"https://{blog}.blogspot.com/post", [L()], ip="198.51.100.99")
     web.page("https://gamma.org/post", [L()], ip="198.18.0.4")
+    for domain in ("local1.com", "local2.com"):  # loopback and private addresses say nothing about owners
+        web.page(f"https://{domain}/post", [L()], ip="127.0.0.1")
+    for domain in ("lan1.com", "lan2.com"):
+        web.page(f"https://{domain}/post", [L()], ip="192.168.1.20")
     found = hits(web, db_path, "same_ip")
     assert set(found) == {"alpha.com", "beta.net"}
     assert found["alpha.com"]["evidence"] == {"ip": "198.51.100.7", "domains": ["beta.net"], "count": 1}

@@ -92,12 +92,13 @@ class MonitorRun:
 def toxic_check(index: Index, monitor: dict, run: MonitorRun, current: list[dict]) -> None:
     """Newly toxic referring domains, from the audit (``linkatlas.audit``) when it is installed."""
     try:
-        from linkatlas.audit import toxic_referring_domains  # type: ignore[attr-defined]
+        from linkatlas.audit import audit_settings, toxic_referring_domains
     except ImportError:
         run.notes.append("toxic check skipped: the audit (linkatlas.audit) is not available in this installation")
         return
     domains = sorted({row["source_domain"] for row in current if row["state"] == "live"})
-    toxic = {item["domain"]: item for item in toxic_referring_domains(index, domains)}
+    target = audit_settings(monitor["target"], scope=monitor["scope"])
+    toxic = {item["domain"]: item for item in toxic_referring_domains(index, domains, target)}
     alerted = {item["domain"] for alert in list_alerts(index, monitor_id=monitor["monitor_id"], kind="toxic",
                                                         limit=10_000) for item in alert["items"]}
     run.toxic = [toxic[domain] for domain in sorted(set(toxic) - alerted)]

@@ -27,12 +27,14 @@ SAME_TIME = "1 day"  # first seen this close: which page is the original is deci
 _GENERIC_TITLE = r"^(home|homepage|index|untitled|welcome|about|about us|contact|contact us|redirect|redirecting|loading|" \
                  r"page not found|not found|404|403|access denied|just a moment|coming soon|log ?in|sign ?in)\b"
 
-_HOSTS = """
+# Loopback, private and link-local addresses say nothing about who owns a public site.
+_PRIVATE_IP = r"^(127\.|10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|169\.254\.|0\.|::1$|f[cd][0-9a-f]{2}:|fe80:)"
+_HOSTS = f"""
     SELECT DISTINCT p.domain, coalesce(d.platform, p.domain) AS owner, p.ip,
            CASE WHEN regexp_matches(p.ip, '^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$')
                 THEN regexp_replace(p.ip, '\\.[0-9]+$', '.0/24') END AS subnet
     FROM audit_pages p JOIN audit_domains d USING (domain)
-    WHERE p.ip IS NOT NULL AND p.ip <> ''
+    WHERE p.ip IS NOT NULL AND p.ip <> '' AND NOT regexp_matches(lower(p.ip), '{_PRIVATE_IP}')
 """
 
 
