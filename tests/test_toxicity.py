@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -218,3 +219,13 @@ def test_relevance_in_sql_matches_the_python_lexicon(db_path):
     close = themes.closeness({"analytics": 1.0})
     expected = sum(score_ * close.get(c, 0) for c, score_ in scores.items()) / sum(scores.values())
     assert result.domain("mixed.com")["relevance"] == pytest.approx(expected, abs=0.001)
+
+
+def test_docs_list_every_marker_with_its_category_weight_and_scope():
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "audit.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in docs.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 5 and cells[0].startswith("`") and cells[2].replace(".", "").isdigit():
+            rows[cells[0].strip("`")] = (cells[1], float(cells[2]), cells[3].split()[0])
+    assert rows == {m.id: (m.category, m.weight, m.scope) for m in MARKERS.values()}

@@ -5,13 +5,16 @@
     write_wats(web, "out/")                # Common Crawl style .warc.wat.gz of the same captures
     web.truth_json()                       # golden truth: sites, labels, fetches, links
 
-The web has three crawls (2026-03-01, 2026-05-01, 2026-07-01) of ~136 sites: the project's
+The web has three crawls (2026-03-01, 2026-05-01, 2026-07-01) of ~148 sites: the project's
 brand ``acmeanalytics.com`` and two competitors (their own sites crawled too), natural
-referring sites (publishers, niche blogs, forums, review sites, directories, partners, ...)
-and the spam patterns of a Semrush-style audit, each labeled in ``Site.labels["pattern"]``
-with ``Site.toxic=True`` (PBN, link farm, scraped copies, anchor stuffing, hidden links,
+referring sites — each with ``Site.labels["source"]`` in seed 003's words: news (mostly
+nofollow), trade press, niche blogs, forums (ugc), partners with sitewide footers, reviews,
+edu, directories, syndication partners (rel=canonical copies), podcasts, events... — and the
+spam patterns of a Semrush-style audit, each labeled in ``Site.labels["pattern"]`` with
+``Site.toxic=True`` (PBN, link farm, scraped copies, anchor stuffing, hidden links,
 foreign-language spam, sitewide footer links, link swaps, subdomain spam, link directories,
-unmarked paid links, guest-post footprints, thin pages, a link burst).
+unmarked paid links, guest-post footprints, thin pages, a link burst, comment spam, a domain
+on the public referrer-spam list, a same-title network).
 
 Rules the truth follows (an extractor must follow the same to match it):
 

@@ -100,4 +100,4 @@ def evidence_of(text: str | None) -> dict:
     return value if isinstance(value, dict) else {"value": value}
 
 
-from . import community, complementary, harmful, irrelevant, manipulative, networks  # noqa: E402,F401  built-ins
+from . import networks, manipulative, irrelevant, harmful, community, complementary  # noqa: E402,F401,I001  built-ins, in CATEGORIES order
