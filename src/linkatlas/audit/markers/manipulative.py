@@ -165,15 +165,20 @@ register(Marker(
               f"(anchor \"{e.get('anchor')}\", {e.get('anchor_type')}) — a sitewide link.",
 ))
 
+def _link_list(strength: str, condition: str) -> str:
+    """Backlinks whose source page is a list of external links (``condition`` on audit_pages ``p``)."""
+    return f"""
+        SELECT b.source_domain, b.source_url, b.target_url, least(1.0, {strength}),
+               {_evidence(_BACKLINK, "'external_links', p.external_links", "'words', p.word_count")}
+        FROM audit_bl b JOIN audit_pages p ON p.url = b.source_url WHERE {condition}
+    """
+
+
 register(Marker(
     "link_directory", "manipulative", 0.3,
     f"The linking page is a list of links: {DIRECTORY_LINKS}+ external links with little text each.",
-    lambda ctx: f"""
-        SELECT b.source_domain, b.source_url, b.target_url, least(1.0, p.external_links / 100.0),
-               {_evidence(_BACKLINK, "'external_links', p.external_links", "'words', p.word_count")}
-        FROM audit_bl b JOIN audit_pages p ON p.url = b.source_url
-        WHERE p.external_links >= {DIRECTORY_LINKS} AND coalesce(p.word_count, 0) < 25 * p.external_links
-    """,
+    lambda ctx: _link_list("p.external_links / 100.0", f"p.external_links >= {DIRECTORY_LINKS} "
+                                                       "AND coalesce(p.word_count, 0) < 25 * p.external_links"),
     lambda e: f"{e.get('page')} is a link list: {e.get('external_links')} external links for {e.get('words')} words "
               "of text (a link directory).",
     scope="backlink",
@@ -182,12 +187,8 @@ register(Marker(
 register(Marker(
     "link_farm", "manipulative", 0.6,
     f"The linking page holds hundreds or thousands of external links ({FARM_LINKS}+, more links than text): a link farm.",
-    lambda ctx: f"""
-        SELECT b.source_domain, b.source_url, b.target_url, least(1.0, p.external_links / 1000.0),
-               {_evidence(_BACKLINK, "'external_links', p.external_links", "'words', p.word_count")}
-        FROM audit_bl b JOIN audit_pages p ON p.url = b.source_url
-        WHERE p.external_links >= {FARM_LINKS} AND p.external_links * 10 >= coalesce(p.word_count, 0)
-    """,
+    lambda ctx: _link_list("p.external_links / 1000.0", f"p.external_links >= {FARM_LINKS} "
+                                                        "AND p.external_links * 10 >= coalesce(p.word_count, 0)"),
     lambda e: f"{e.get('page')} holds {e.get('external_links')} external links among {e.get('words')} words — a "
               "link farm page.",
     scope="backlink",
