@@ -127,7 +127,7 @@ def test_monitor_alerts_new_lost_broken_by_webhook_and_email(web, db_path):
     assert body["counts"] == {"new": 1, "lost": 1, "broken": 1, "toxic": 0}
     assert body["monitor_id"] == monitor["monitor_id"] and body["target"] == "target.test"
     assert body["lost"][0]["source_url"] == f"{u['ref2']}/page" and body["lost"][0]["was"] == "live"
-    assert any("toxic check skipped" in note for note in body["notes"])
+    assert not any("toxic check skipped" in note for note in body["notes"]) and body["toxic"] == []
     (mail,) = smtp.messages
     assert mail["to"] == ["seo@target.test"] and "1 new, 1 lost, 1 broken backlinks for target.test" in mail["data"]
     assert f"{u['ref3']}/x" in mail["data"]

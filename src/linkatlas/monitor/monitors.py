@@ -92,7 +92,7 @@ class MonitorRun:
 def toxic_check(index: Index, monitor: dict, run: MonitorRun, current: list[dict]) -> None:
     """Newly toxic referring domains, from the audit (``linkatlas.audit``) when it is installed."""
     try:
-        from linkatlas.audit import toxic_referring_domains  # type: ignore[attr-defined]
+        from linkatlas.audit import toxic_referring_domains
     except ImportError:
         run.notes.append("toxic check skipped: the audit (linkatlas.audit) is not available in this installation")
         return

@@ -166,7 +166,7 @@ _NICHE_BLOGS = (
     "abmplaybook.net", "plgcollective.org", "saasbenchmarks.net", "northstarmetric.com",
     "experimentationhub.org", "datastackdiaries.com", "growthcharts.blog", "b2bcontentlab.com",
     "mrrmath.com", "trialtopaid.net", "segmentsandcohorts.com",
-    "analyticsforfounders.blogspot.com",
+    "analyticsforfounders.blogspot.com", "conversionclinic.net", "activationnotes.com", "dataopsweekly.com",
 )
 _COMPETITOR_ONLY_BLOGS = {"dashboardcraft.org", "bizintelblog.org", "kpitree.net", "mrrmath.com"}
 _BLOG_GENERATORS = (
@@ -313,6 +313,9 @@ def _natural() -> list[SiteSpec]:
         ("cloudcostguide.com", "blog", "wp", "saas", {}),
         ("hrtechreview.net", "review", "html5", "saas", {}),
         ("fintechdigest.com", "publisher", "news", "news", {}),
+        ("b2bnewsfeed.com", "syndication", "news", "saas", {"syndicates": "saasinsider.com"}),
+        ("saasdigest.io", "syndication", "html5", "saas", {"syndicates": "saasinsider.com", "credits": True}),
+        ("martechtradejournal.com", "publisher", "news", "martech", {"source": "trade_press"}),
     )
     for index, (domain, kind, theme, topic, extra) in enumerate(others):
         sites.append(SiteSpec(
@@ -439,6 +442,17 @@ def _spam() -> list[SiteSpec]:
                  group="thin1", toxic=True),
         SiteSpec("analytics-news-24.xyz", "blog", "link_burst", theme="html5", topic="analytics",
                  pages=40, group="burst1", toxic=True),
+        SiteSpec("kitchenbloggers.net", "blog", "comment_spam", theme="wp", topic="lifestyle", pages=5,
+                 group="comments1", toxic=True, generator="WordPress 4.7.2", extra={"abandoned": True}),
+        SiteSpec("rankings-analytics.com", "blog", "spam_listed", theme="html5", topic="analytics", pages=5,
+                 group="listed1", toxic=True, analytics=("ga4",),
+                 extra={"spam_list": "matomo-referrer-spam"}),
+    ]
+    sites += [
+        SiteSpec(domain, "blog", "same_title", theme=theme, topic="martech", pages=2, group="title1", toxic=True,
+                 hosts=(domain,))
+        for domain, theme in (("backlinksuccess.online", "minimal"), ("linkbuildingsecrets.site", "html5"),
+                              ("ultimatelinkguide.club", "wp"), ("seo-success-stories.com", "minimal"))
     ]
     for site in sites:
         site.name = site.name or _name_of(site.domain)

@@ -322,10 +322,36 @@ class NaturalSites(WorldBase):
                                                       rel="sponsored")]))
         elif spec.extra.get("sitewide"):
             draft.footer.append(P(["Analytics by ", self.target_link(rng, brand.domain, page=home, anchor=brand.name)]))
+        elif spec.extra.get("relevance") == "page":
+            self.target_mentions(rng, draft, rng.randint(1, 2), posts=[self.on_topic_post(rng, draft)])
         else:
             self.target_mentions(rng, draft, rng.randint(1, 2))
         if spec.links_competitors:
             self.target_mentions(rng, draft, 1, target=TARGETS[1].domain)
+        self.finish(draft)
+
+    def on_topic_post(self, rng: random.Random, draft: Draft) -> Page:
+        """An off-topic site's one post about the project's topic (the link fits the page, not the site)."""
+        post = draft.posts[0]
+        post.statuses = (200,) * len(CRAWL_DATES)
+        post.title = post.h1 = "Parent Blogger Rankings: How We Measure Reach and Engagement"
+        post.regions["content"] = [P([text.paragraph(rng, "analytics", "en")]) for _ in range(4)]
+        return post
+
+    def build_syndication(self, spec: SiteSpec) -> None:
+        """A syndication partner: its own short posts plus a licensed copy of the original article
+        (rel=canonical to the original; ``credits`` adds an "originally published" link)."""
+        rng = self.rng("syndication", spec.domain)
+        draft = self.skeleton(spec, self.count(spec.pages), paragraphs=(3, 5))
+        original = self.by_domain[spec.extra["syndicates"]]
+        original_url = f"https://{original.main_host}/2025/11/privacy-in-b2b-paid-search/"
+        copy = Page(spec, f"{spec.scheme}://{spec.main_host}/syndicated/privacy-in-b2b-paid-search/",
+                    "Privacy in B2B Paid Search: What Changes in 2026", (200,) * len(CRAWL_DATES), canonical=original_url)
+        footer = [P(["This article first appeared on ", A(original_url, original.name), "."])] if spec.extra.get("credits") else []
+        copy.regions = draft.regions(content=self.scraped_body(), article_footer=footer,
+                                     article_header=[P(["By Greta Larsen · syndicated"], cls="byline")])
+        draft.pages.append(copy)
+        self.target_mentions(rng, draft, 1)
         self.finish(draft)
 
     def build_background(self, spec: SiteSpec) -> None:

@@ -35,6 +35,7 @@ class Page:
     base: str | None = None
     description: str = ""
     head_extra: str = ""
+    canonical: str | None = None  # rel=canonical URL when not the page's own (syndicated copies)
 
     def alive(self, crawl: int) -> bool:
         return self.statuses[crawl] == 200
@@ -96,7 +97,7 @@ def _head(page: Page, facts: SiteFacts, renderer: Renderer) -> str:
         parts.append('<link rel="stylesheet" href="/assets/site.css">\n')
     parts.append('<link rel="preconnect" href="https://fonts.googleapis.com">\n')
     if page.kind == "html" and not page.base:
-        parts.append(f'<link rel="canonical" href="{html.escape(page.url)}">\n')
+        parts.append(f'<link rel="canonical" href="{html.escape(page.canonical or page.url)}">\n')
     parts.append(page.head_extra)
     parts.append(facts.analytics_html)
     return "".join(parts)

@@ -6,7 +6,7 @@ import random
 
 from . import text
 from .cast import FARM_WORDS, MONEY_SITES, TARGETS, SiteSpec
-from .markup import UL, A, P, Raw, Wrap
+from .markup import UL, A, Comment, P, Raw, Wrap
 from .pages import Page
 from .world import CRAWL_DATES, LAST, WorldBase
 
@@ -187,10 +187,17 @@ class SpamSites(WorldBase):
     def build_paid_unmarked(self, spec: SiteSpec) -> None:
         rng = self.rng("paid", spec.domain)
         draft = self.skeleton(spec, self.count(spec.pages), paragraphs=(3, 6))
-        for post in draft.posts[: max(2, len(draft.posts) // 3)]:
+        for index, post in enumerate(draft.posts[: max(2, len(draft.posts) // 3)]):
             post.regions["article_header"].insert(0, P([rng.choice(("Sponsored post", "This is a sponsored post.",
                                                                     "Partner content — sponsored"))], cls="label"))
-            self.mention(rng, post, self.target_link(rng, TARGETS[0].domain, mix="money", rel="none"))
+            link = self.target_link(rng, TARGETS[0].domain, mix="money", rel="none")
+            if index % 2:
+                post.title = post.h1 = "Sponsored: " + post.title
+                self.mention(rng, post, link)
+            else:
+                post.regions["content"].insert(1, P([rng.choice(("This post is sponsored by our partner ",
+                                                                 "Paid partnership with ", "Sponsored: try ")),
+                                                     link, ". " + text.sentence(rng, "analytics")]))
         self.finish(draft)
 
     def build_guest_post(self, spec: SiteSpec) -> None:
@@ -198,7 +205,10 @@ class SpamSites(WorldBase):
         draft = self.skeleton(spec, self.count(spec.pages), paragraphs=(3, 5))
         draft.nav.append(A("/write-for-us/", "Write for us"))
         draft.sidebar.append(("Contribute", [P(["Submit a guest post: ", A("/write-for-us/", "guidelines")])]))
+        money = sorted(MONEY_SITES.items())
         for post in draft.posts:
+            for host, (_, anchor) in rng.sample(money, 2):
+                self.mention(rng, post, A(f"https://{host}/", anchor))
             author = self.person(rng)
             post.regions["article_footer"].append(Wrap('<div class="author-bio">', "</div>", [P([
                 f"Guest post by {author}, SEO consultant. {author.split()[0]} writes about growth at ",
@@ -229,4 +239,49 @@ class SpamSites(WorldBase):
             post.statuses = tuple(200 if crawl >= born else None for crawl in range(len(CRAWL_DATES)))
             self.mention(rng, post, self.target_link(rng, TARGETS[0].domain, mix="spammy", rel="none"))
         self.event("link_burst", LAST, domain=spec.domain, new_pages=len(draft.posts) - early)
+        self.finish(draft)
+
+    def build_comment_spam(self, spec: SiteSpec) -> None:
+        """An abandoned blog whose comment sections filled up with spam: commenters' names link
+        money sites and the brand with keyword anchors, follow (no ugc on an old install)."""
+        rng = self.rng("comment-spam", spec.domain)
+        draft = self.skeleton(spec, self.count(spec.pages), paragraphs=(2, 4), born_weights=(1, 0, 0), break_chance=0)
+        money = sorted(MONEY_SITES.items())
+        praise = ("Great post, thanks for sharing!", "Very informative article.", "Nice blog, keep it up!",
+                  "I bookmarked this page.", "Thanks, this helped me a lot.")
+        for post in draft.posts:
+            comments = self.comments(rng, spec, rng.randint(1, 2), rel="none")
+            for host, (_, anchor) in rng.sample(money, rng.randint(3, 5)):
+                comments.append(Comment(anchor.title(), A(f"https://{host}/", anchor), [rng.choice(praise)],
+                                        f"2025-{rng.randint(1, 12):02d}-{rng.randint(10, 28)}"))
+            link = self.target_link(rng, TARGETS[0].domain, mix="money", rel="none")
+            comments.insert(rng.randint(0, len(comments)), Comment(
+                "Analytics Expert", None, [rng.choice(praise) + " See also ", link, Raw("<br>-- <br>"),
+                                           A(f"https://{money[1][0]}/", money[1][1][1])], "2025-11-02"))
+            post.regions["comments"] = comments
+        self.finish(draft)
+
+    def build_spam_listed(self, spec: SiteSpec) -> None:
+        """An ordinary-looking analytics blog whose domain is on the public referrer-spam list."""
+        rng = self.rng("listed", spec.domain)
+        draft = self.skeleton(spec, self.count(spec.pages), paragraphs=(3, 5))
+        self.target_mentions(rng, draft, rng.randint(2, 3))
+        self.finish(draft)
+
+    def build_same_title(self, spec: SiteSpec) -> None:
+        """One of several sites carrying the same long title on a ``/link/`` page that links the
+        brand's article with its header image and its title as anchor (spun text, so no copy)."""
+        rng = self.rng("same-title", spec.domain)
+        draft = self.skeleton(spec, self.count(spec.pages), paragraphs=(2, 3), break_chance=0)
+        article = self.target_pages[TARGETS[0].domain][4]
+        page = Page(spec, f"{spec.scheme}://{spec.main_host}/link/",
+                    "Unlock The Secrets To Backlink Success: The Ultimate Guide To Building High-Quality Links",
+                    (200,) * len(CRAWL_DATES))
+        image = A(article.url, f'<img src="https://{TARGETS[0].host}/img/blog/product-analytics-header.png" '
+                               f'alt="{article.title}">', style="plain")
+        title_link = A(article.url, article.title, style="plain")
+        page.regions = draft.regions(content=[P([text.paragraph(rng, "seo_spam", "en", 5)]),
+                                              P([title_link, " — ", text.sentence(rng, "martech")]), P([image]),
+                                              P([text.paragraph(rng, "martech", "en", 4)])])
+        draft.pages.append(page)
         self.finish(draft)

@@ -101,13 +101,13 @@ TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
 
 _TITLE_TEMPLATES = (
     "How {S} {V} {O}",
-    "{n} Ways to Improve {O}",
-    "Why {O} Matters in {year}",
-    "A Practical Guide to {O}",
-    "What We Learned About {O}",
+    "{n} Ways to Improve {O} {M}",
+    "Why {O} Matters to {S} in {year}",
+    "A Practical Guide to {O} for {S}",
+    "What We Learned About {O} {M}",
     "{O}: Lessons From {n} {S}",
-    "The State of {O} in {year}",
-    "Stop Ignoring {O}",
+    "The State of {O} Among {S} in {year}",
+    "Stop Ignoring {O}: {n} Notes {M}",
 )
 
 _RU = (
@@ -204,7 +204,7 @@ def title(rng: random.Random, topic: str, lang: str = "en") -> str:
     text = rng.choice(_TITLE_TEMPLATES).format(
         S=_cap(rng.choice(bank["S"])), V=rng.choice(bank["V"]),
         O=" ".join(_cap(word) for word in rng.choice(bank["O"]).split()),
-        n=rng.randint(3, 12), year=rng.choice((2025, 2026)),
+        M=rng.choice(bank["M"]), n=rng.randint(3, 12), year=rng.choice((2025, 2026)),
     )
     return text
 

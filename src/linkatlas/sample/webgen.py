@@ -5,13 +5,16 @@
     write_wats(web, "out/")                # Common Crawl style .warc.wat.gz of the same captures
     web.truth_json()                       # golden truth: sites, labels, fetches, links
 
-The web has three crawls (2026-03-01, 2026-05-01, 2026-07-01) of ~136 sites: the project's
+The web has three crawls (2026-03-01, 2026-05-01, 2026-07-01) of ~148 sites: the project's
 brand ``acmeanalytics.com`` and two competitors (their own sites crawled too), natural
-referring sites (publishers, niche blogs, forums, review sites, directories, partners, ...)
-and the spam patterns of a Semrush-style audit, each labeled in ``Site.labels["pattern"]``
-with ``Site.toxic=True`` (PBN, link farm, scraped copies, anchor stuffing, hidden links,
+referring sites — each with ``Site.labels["source"]`` in seed 003's words: news (mostly
+nofollow), trade press, niche blogs, forums (ugc), partners with sitewide footers, reviews,
+edu, directories, syndication partners (rel=canonical copies), podcasts, events... — and the
+spam patterns of a Semrush-style audit, each labeled in ``Site.labels["pattern"]`` with
+``Site.toxic=True`` (PBN, link farm, scraped copies, anchor stuffing, hidden links,
 foreign-language spam, sitewide footer links, link swaps, subdomain spam, link directories,
-unmarked paid links, guest-post footprints, thin pages, a link burst).
+unmarked paid links, guest-post footprints, thin pages, a link burst, comment spam, a domain
+on the public referrer-spam list, a same-title network).
 
 Rules the truth follows (an extractor must follow the same to match it):
 
@@ -83,7 +86,8 @@ class _World(NaturalSites, SpamSites):
 
     def build_all(self) -> None:
         natural = {"publisher": self.build_publisher, "blog": self.build_blog, "forum": self.build_forum,
-                   "review": self.build_review, "directory": self.build_directory}
+                   "review": self.build_review, "directory": self.build_directory,
+                   "syndication": self.build_syndication}
         for spec in self.specs:
             if spec.pattern == "target":
                 self.build_target(spec)
@@ -206,7 +210,20 @@ def _labels(spec: SiteSpec, ip: str, facts: SiteFacts) -> dict[str, Any]:
         labels.update(burst_crawl=CRAWL_DATES[LAST].isoformat())
     elif spec.pattern == "link_swap":
         labels.update(reciprocal_with=TARGETS[0].domain)
+    elif spec.pattern == "same_title":
+        labels.update(title="Unlock The Secrets To Backlink Success: The Ultimate Guide To Building High-Quality Links")
+    if spec.pattern == "natural":
+        labels["source"] = spec.extra.get("source") or _SOURCES.get(spec.domain) or _SOURCE_OF_KIND.get(spec.kind, spec.kind)
     return labels
+
+
+# What kind of natural source a site is, in the words of seed 003 ("a mix of sources like...").
+_SOURCE_OF_KIND = {"publisher": "news", "blog": "blog", "forum": "forum", "review": "review", "directory": "directory",
+                   "edu": "edu", "podcast": "podcast", "partner": "partner", "customer": "partner", "oss": "partner",
+                   "syndication": "syndication", "lifestyle": "blog", "event": "event", "community": "community",
+                   "jobs": "jobs", "agency": "business", "accelerator": "business", "newsletter": "newsletter"}
+_SOURCES = {"techherald.com": "trade_press", "saasinsider.com": "trade_press", "cloudcostguide.com": "blog",
+            "hrtechreview.net": "review"}
 
 
 def _record_id(seed: int, kind: str, *parts: object) -> str:

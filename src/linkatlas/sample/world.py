@@ -22,6 +22,11 @@ CONTEXT_ANCHORS = ("this benchmark of 1,200 SaaS companies", "an excellent write
           "the team behind the new churn model", "a recent study on activation",
           "their public roadmap", "one of the better explanations I have read",
           "a vendor we evaluated last year", "the customer story they published")
+_CONTEXT_LEADS = ("this", "a recent", "an excellent", "their", "a short", "the", "one more", "a thoughtful",
+                  "a useful", "an honest", "a detailed", "the latest")
+_CONTEXT_NOUNS = ("write-up", "study", "benchmark", "case study", "explainer", "analysis", "teardown", "thread",
+                  "talk", "checklist", "survey", "walkthrough")
+_CONTEXT_LINKS = ("on", "about", "of", "covering")
 ANCHOR_MIX = {
     "natural": (("branded", 30), ("naked", 10), ("generic", 14), ("exact", 7), ("partial", 12),
                 ("image", 8), ("image_text", 3), ("empty", 2), ("other", 14)),
@@ -174,7 +179,7 @@ class WorldBase:
             return f'<img src="/images/icons/{page.domain.split(".")[0]}.png" alt="icon" width="16" height="16"> {brand}'
         if kind == "empty":
             return rng.choice(("", " ", "\n   "))
-        return rng.choice(CONTEXT_ANCHORS)
+        return context_anchor(rng)
 
     def life(self, rng: random.Random, born: int, break_chance: float = 0.04) -> tuple[int | None, ...]:
         statuses: list[int | None] = [None] * len(CRAWL_DATES)
@@ -350,7 +355,8 @@ class WorldBase:
         pool = self.peers(spec, "publisher") if roll < 0.6 else self.peers(spec, "blog", "publisher", "forum", "review")
         other = self.by_domain[rng.choice(pool)]
         url = f"{other.scheme}://{rng.choice(other.hosts)}/"
-        inner = other.name if rng.random() < 0.6 else rng.choice(GENERIC_ANCHORS + CONTEXT_ANCHORS)
+        inner = other.name if rng.random() < 0.6 else (
+            rng.choice(GENERIC_ANCHORS) if rng.random() < 0.5 else context_anchor(rng))
         return self.link(rng, url, inner, rel)
 
     def comments(self, rng: random.Random, spec: SiteSpec, count: int, rel: str = "ugc",
@@ -385,6 +391,15 @@ class WorldBase:
             self.mention(rng, page, link)
             placed.append(link)
         return placed
+
+
+def context_anchor(rng: random.Random) -> str:
+    """A contextual anchor as writers make them up: one of a few stock ones, else composed from
+    the topic words (so independent sites rarely repeat one another word for word)."""
+    if rng.random() < 0.2:
+        return rng.choice(CONTEXT_ANCHORS)
+    topic = text.TOPICS[rng.choice(("analytics", "saas", "martech"))]
+    return f"{rng.choice(_CONTEXT_LEADS)} {rng.choice(_CONTEXT_NOUNS)} {rng.choice(_CONTEXT_LINKS)} {rng.choice(topic['O'])}"
 
 
 def html_escape(value: str) -> str:
