@@ -134,3 +134,23 @@ def test_audit_errors_are_one_line(tmp_path):
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
     bad = CliRunner().invoke(cli, ["audit", "not a domain", "--db", str(tmp_path / "missing.duckdb")])
     assert bad.exit_code in (1, 2) and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_monitor_alerts_toxic_referring_domains_once(workspace, reference):
+    from linkatlas.index.store import open_index
+    from linkatlas.monitor.monitors import MonitorRun, _alert, add_monitor, toxic_check
+
+    report = audit_json(workspace)
+    toxic = {row["domain"] for row in report["domains"] if row["level"] == "toxic" and row["status"] == "live"}
+    current = [{"source_url": s, "target_url": t, "source_domain": b.source_domain, "state": b.status}
+               for (s, t), b in reference.items()]
+    with open_index(workspace) as index:
+        monitor = add_monitor(index, TARGET)
+        first = MonitorRun(monitor["monitor_id"], TARGET, None, baseline=False)
+        toxic_check(index, monitor, first, current)
+        _alert(index, monitor, first, None, False)
+        second = MonitorRun(monitor["monitor_id"], TARGET, None, baseline=False)
+        toxic_check(index, monitor, second, current)
+    assert toxic and {item["domain"] for item in first.toxic} == toxic
+    assert all(item["toxicity"] >= 60 and item["markers"] for item in first.toxic)
+    assert second.toxic == []  # alerted once, not again
