@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -55,3 +57,7 @@ def test_usage_block_runs_as_written(tmp_path):
     best = [json.loads(line) for line in outputs[6].splitlines()]
     assert len(best) == 5 and len({row["source_domain"] for row in best}) == 5 and all(row["follow"] for row in best)
     assert [row["first_seen"] for row in best] == sorted((row["first_seen"] for row in best), reverse=True)
+    toxic = list(csv.DictReader(io.StringIO(outputs[7])))
+    assert toxic and all(row["level"] == "toxic" and int(row["toxicity"]) >= 60 for row in toxic)
+    assert demo["audit"]["summary"]["toxic"] == len([row for row in toxic if row["status"] == "live"])
+    assert {row["domain"] for row in demo["audit"]["most_toxic"]} <= {row["domain"] for row in toxic}

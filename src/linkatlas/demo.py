@@ -42,6 +42,7 @@ class DemoReport:
     index: dict
     referring_domains: list[dict] = field(default_factory=list)
     link_mix: list[dict] = field(default_factory=list)
+    audit: dict = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -63,7 +64,14 @@ class DemoReport:
                 render_rows(self.referring_domains),
                 f"Links to {self.target} by type and placement",
                 render_rows(self.link_mix),
-                "Next: linkatlas info --db " + self.workspace,
+                f"Backlink audit of {self.target}",
+                render_object(self.audit.get("summary", {})),
+                "Most toxic referring domains",
+                render_rows(self.audit.get("most_toxic", [])),
+                "Naturalness checks",
+                render_rows(self.audit.get("naturalness", [])),
+                f"Next: linkatlas audit {self.target} --db {self.workspace}",
+                f"      linkatlas audit {self.target} --db {self.workspace} --explain DOMAIN",
                 "",
             ]
         )
@@ -85,7 +93,29 @@ def run_demo(out_dir: str = "linkatlas-demo", db: str | None = None, seed: int =
         referring = index.rows(_REFERRING_DOMAINS, params)
         mix = index.rows(_LINK_MIX, params)
         stats = index.stats()
+        audited = _audit(index, target, web.brands.get(target, ()), web.keywords.get(target, ()))
     return DemoReport(
         workspace=str(workspace), warc_dir=str(warc_dir), target=target, ingest=summary.as_dict(),
-        index=stats, referring_domains=referring, link_mix=mix,
+        index=stats, referring_domains=referring, link_mix=mix, audit=audited,
     )
+
+
+def _audit(index, target: str, brands, keywords) -> dict:
+    """The audit project of the sample's brand (as `linkatlas project create` would store it), and
+    the audit's headline: summary, the most toxic domains with their markers, the checks."""
+    from linkatlas.audit.projects import create_project, get_project, settings_for
+    from linkatlas.audit.report import audit
+    from linkatlas.metrics.target import parse_target
+
+    if get_project(index, target) is None:
+        create_project(index, target, brands=brands, keywords=keywords,
+                       categories=("analytics", "software", "marketing"), countries=("us", "gb", "de"))
+    report = audit(index, settings_for(index, parse_target(target)))
+    most_toxic = [{"domain": row["domain"], "toxicity": row["toxicity"], "backlinks": row["backlinks"],
+                   "markers": " ".join(marker["id"] for marker in row["markers"][:4])}
+                  for row in report["domains"][:8]]
+    checks = [{"check": check["id"], "verdict": check["verdict"], "detail": check["detail"][:70]}
+              for check in report["naturalness"]["checks"]]
+    keys = ("referring_domains", "toxic", "potentially_toxic", "profile_toxicity_percent", "level")
+    return {"summary": {key: report["summary"][key] for key in keys}, "most_toxic": most_toxic,
+            "naturalness": checks}
