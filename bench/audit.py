@@ -15,7 +15,8 @@ comment spam, sitewide footer links, spam-prone TLDs and a few spam-listed names
 two months later re-fetches a fifth of the pages: some lost their link, some answer 404.
 
 ``score()`` then runs in a fresh child process (so its peak memory is its own): end-to-end
-seconds (state, authority, page facts, every marker, scores) and peak resident memory.
+seconds (state, authority, page facts, every marker, scores) and peak resident memory; then
+the whole ``linkatlas audit`` report around it (naturalness, bursts, anchor mix, reciprocal links).
 The target is <= 30 s on the 2-core reference machine.
 """
 
@@ -203,6 +204,7 @@ def generate(db: Path, domains: int, backlinks: int) -> dict:
 
 def child(db: str, spam_list: str) -> None:
     from linkatlas.audit import audit_settings, score
+    from linkatlas.audit.report import audit
     from linkatlas.index.store import open_index
 
     settings = audit_settings(TARGET, brands=["Big Target"], keywords=KEYWORDS, categories=["analytics", "software"],
@@ -211,8 +213,12 @@ def child(db: str, spam_list: str) -> None:
         started = time.perf_counter()
         result = score(index, settings, spam_lists=[spam_list])
         seconds = time.perf_counter() - started
+        report = audit(index, settings, spam_lists=[spam_list], _result=result)  # the whole report around it
+        total = time.perf_counter() - started
     summary = result.summary()
-    print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    print(json.dumps({"seconds": seconds, "report_seconds": total,
+                      "naturalness": report["naturalness"]["verdict"], "bursts": len(report["bursts"]),
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "domains": result.domains.num_rows, "backlinks": result.backlinks.num_rows, **summary}))
 
 
@@ -243,6 +249,8 @@ def main() -> None:
         print(f"score(): {best['domains']:,} referring domains, {best['backlinks']:,} backlinks in "
               f"{best['seconds']:.1f} s (first run {runs[0]['seconds']:.1f} s, computing the Authority Score; "
               f"second {runs[1]['seconds']:.1f} s), peak memory {max(r['peak_mb'] for r in runs):.0f} MB")
+        print(f"whole audit report (score + naturalness, bursts, anchors, reciprocal links): "
+              f"{best['report_seconds']:.1f} s; naturalness {best['naturalness']}, {best['bursts']} burst(s)")
         print(f"toxic {best['toxic']:,}, potentially toxic {best['potentially_toxic']:,} "
               f"({best['profile_toxicity_percent']} % toxic, profile {best['level']})")
 
