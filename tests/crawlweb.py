@@ -212,7 +212,36 @@ def flaky(failures: int):
 
 # -- a proxy, a webhook receiver, an SMTP sink ------------------------------------------------------
 
-class TlsSite:
+class ThreadedServer:
+    """An asyncio server on 127.0.0.1 (port chosen by the system) run in its own thread;
+    subclasses define ``_client(reader, writer)``."""
+
+    port = 0
+
+    def serve(self, context: ssl.SSLContext | None = None):
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run():
+            asyncio.set_event_loop(self._loop)
+            self._server = self._loop.run_until_complete(
+                asyncio.start_server(self._client, "127.0.0.1", 0, ssl=context))
+            self.port = self._server.sockets[0].getsockname()[1]
+            ready.set()
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._server.close)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+
+class TlsSite(ThreadedServer):
     """An HTTPS server on 127.0.0.1 with the committed test certificate (``secure.test``, signed
     by tests/data/tls/ca.pem): every GET gets ``pages[path]`` or a 404."""
 
@@ -240,29 +269,10 @@ class TlsSite:
     def start(self) -> TlsSite:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(TLS_DATA / "server.pem", TLS_DATA / "server.key")
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-
-        def serve():
-            asyncio.set_event_loop(self._loop)
-            self._server = self._loop.run_until_complete(
-                asyncio.start_server(self._client, "127.0.0.1", 0, ssl=context))
-            self.port = self._server.sockets[0].getsockname()[1]
-            ready.set()
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=serve, daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
-    def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._server.close)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        return self.serve(context)
 
 
-class Proxy:
+class Proxy(ThreadedServer):
     """An HTTP proxy on 127.0.0.1: absolute-form GETs are forwarded (one per connection) and
     CONNECT opens a tunnel. It connects to 127.0.0.1 whatever the host (the test web)."""
 
@@ -303,25 +313,7 @@ class Proxy:
         await self._pipe(up_reader, writer)
 
     def start(self) -> Proxy:
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-
-        def serve():
-            asyncio.set_event_loop(self._loop)
-            self._server = self._loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", 0))
-            self.port = self._server.sockets[0].getsockname()[1]
-            ready.set()
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=serve, daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
-    def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._server.close)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        return self.serve()
 
 
 class WebhookSink(LoopbackWeb):
