@@ -294,7 +294,7 @@ def _merged_sql(table: str, crawled: str, instants: int, domain_scope: bool) -> 
         for number in range(instants))
     standalone = "" if domain_scope else "AND false"
     return f"""
-        WITH crawled AS ({crawled}),
+        WITH crawled AS MATERIALIZED ({crawled}),
         vendor AS (SELECT * FROM {table}_vendor_pairs),
         gsc_pages AS (SELECT source_url FROM vendor WHERE target_url IS NULL),
         listed AS (SELECT source_url, target_url FROM crawled UNION SELECT source_url, target_url FROM vendor
