@@ -10,20 +10,12 @@ from __future__ import annotations
 import zipfile
 from datetime import datetime
 
-import duckdb
 import pytest
 
 from linkatlas.index.store import open_index
 from linkatlas.sources.imports import import_files
 from linkatlas.sources.imports.layouts import match_layout
-
-
-def query(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from test_import import rows as query
 
 
 def test_english_zip_with_every_links_table(db_path, tmp_path):
