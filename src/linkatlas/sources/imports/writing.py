@@ -183,10 +183,10 @@ def _value(field: str, present: set[str], empty_is_false: bool) -> str:
         return "NULL"
     column = f'b."{field}"'
     kind = FIELD_KINDS[field]
-    if kind == "text":
-        return f"nullif(trim({column}), '')"
-    if kind == "anchor":
-        return f"trim({column})"
+    if kind in ("text", "anchor"):  # trim() copies every string; most need no trimming
+        padded = f"starts_with({column}, ' ') OR ends_with({column}, ' ')"
+        trimmed = f"CASE WHEN {padded} THEN trim({column}) ELSE {column} END"
+        return trimmed if kind == "anchor" else f"nullif({trimmed}, '')"
     if kind == "int":  # counts; "1.234" / "1,234" / "1 234" are thousands, not decimals
         plain = "".join(f" AND strpos({column}, '{c}') = 0" for c in (".", ",", " ", "''", "\u00a0"))
         grouped = f"regexp_full_match(trim({column}), '-?[0-9]{{1,3}}([.,'' \u00a0][0-9]{{3}})+')"
