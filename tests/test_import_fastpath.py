@@ -4,15 +4,21 @@ Exports hold millions of URLs, so the importers normalize canonical ones in Arro
 compute registrable domains once per distinct host, across the batches of a file; only the
 other URLs go through :func:`normalize_url` one by one. These tests feed tricky URLs through
 that machinery, in several batches and with a tiny cache that must start afresh, and compare
-each row with ``normalize_url`` / ``url_host`` / ``domain_of`` called directly.
+each row with ``normalize_url`` / ``url_host`` / ``domain_of`` called directly. The cell
+conversions done in DuckDB take fast paths too (text trimmed only when padded, flags looked up
+in a CASE); a small export with awkward cells checks them against values written by hand.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import pyarrow as pa
 import pytest
 
 from linkatlas.extract.domains import domain_of
+from linkatlas.index.store import open_index
+from linkatlas.sources.imports import import_files
 from linkatlas.extract.urls import normalize_url, url_host
 from linkatlas.sources.imports.layouts import match_layout
 from linkatlas.sources.imports.writing import BatchPreparer, DistinctCache
@@ -71,3 +77,20 @@ def test_distinct_cache_calls_python_once_per_new_value_and_stays_bounded():
     assert calls == ["ab", "c", "dddd"]
     assert cache.map(pa.array(["eeeee", "ff"]))[0].to_pylist() == [5, 2]  # over the limit: afresh
     assert len(cache.keys) == 2 and calls[-2:] == ["eeeee", "ff"]
+
+
+def test_cells_are_trimmed_and_flags_read_whatever_their_spelling(db_path, tmp_path):
+    path = tmp_path / "semrush.csv"
+    path.write_text(
+        "Page ascore,Source title,Source url,Target url,Anchor,Nofollow,Sponsored,Ugc,Image,First seen\n"
+        '1,"  Padded title ",https://a.org/1,https://example.com/," Example ", TRUE ,No,,yes, 2024-01-02 \n'
+        "2,   ,https://a.org/2,https://example.com/,,0,1,maybe,FALSE,\n"
+        "3,Plain,https://a.org/3,https://example.com/,plain,f,T,N,,not a date\n")
+    with open_index(db_path) as index:
+        assert import_files(index, [path], progress=False).errors == 0
+        assert index.sql("SELECT source_title, anchor, nofollow, sponsored, ugc, type, first_seen FROM vendor_links "
+                         "ORDER BY source_url") == [
+            ("Padded title", "Example", True, False, None, "image", datetime(2024, 1, 2)),
+            (None, "", False, True, None, "text", None),
+            ("Plain", "plain", False, True, False, "text", None),
+        ]
