@@ -251,3 +251,23 @@ def test_a_newer_export_decides_and_history_follows_the_exports(tmp_path, db_pat
             for h in report(db_path, "history", "example.com")] == [("2024-01-01", 1, 0, 0), ("2024-04-01", 1, 1, 1)]
     overview = report(db_path, "overview", "example.com")
     assert (overview["lost_backlinks"], overview["new_backlinks"], overview["unknown_rel"]) == (1, 1, 1)
+
+
+def test_search_console_pages_only_confirm_backlinks_of_their_own_site(db_path):
+    """A GSC export about other.com names alpha's review page: that says nothing about example.com."""
+    from linkatlas.sources.imports import backlink_sources
+
+    with open_index(db_path) as index:
+        summary = import_files(index, [IMPORTS / "ahrefs_backlinks.csv", IMPORTS / "gsc_latest_links_de.csv"],
+                               target="other.com", progress=False)
+        assert summary.errors == 0
+        for scope in ("domain", "host"):
+            merged = {r["source_url"]: r["sources"] for r in backlink_sources(index, "example.com", scope)}
+            assert merged["https://blog.alpha.org/review"] == ["ahrefs"], scope
+    for scope in ("domain", "host"):
+        rows = report(db_path, "backlinks", "example.com", "--scope", scope, "--source", "gsc")
+        assert rows == [], scope
+    other = report(db_path, "backlinks", "other.com")
+    assert [(r["source_url"], r["target_url"], r["sources"]) for r in other] == [
+        ("https://blog.alpha.org/review", None, ["gsc"]), ("https://nu.de/artikel", None, ["gsc"]),
+        ("https://shop.example.com/", None, ["gsc"])]
