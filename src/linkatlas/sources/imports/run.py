@@ -6,13 +6,13 @@ they fill, so memory stays flat whatever the file size) and only count once the 
 transaction marks the import ``ok``/``partial``. Readers join on completed imports
 (:data:`COMPLETED`); what a crash or Ctrl-C left is deleted before the next import, and running
 the same command again completes the job. A file already imported (same size and content
-hash) is skipped, whatever its path.
+hash) is skipped, whatever its path. Malformed rows are counted, skipped and listed in the
+summary; they make the run's exit code 1 (rows that are not backlinks — same source and target
+domain — are only counted).
 
-Reading, transcoding, parsing and the URL work run in a background thread, batches of
-:data:`PREPARE_ROWS` rows ahead; DuckDB pulls them as an Arrow stream, one ``INSERT`` per
-:data:`INSERT_ROWS` rows, converting and storing in parallel. Malformed rows are counted, skipped and listed in the summary;
-they make the run's exit code 1 (rows that are not backlinks — same source and target domain
-— are only counted).
+Reading, transcoding and parsing run in a background thread, the URL work in another, batches
+of :data:`PREPARE_ROWS` rows ahead; DuckDB pulls them as an Arrow stream, one ``INSERT`` per
+:data:`INSERT_ROWS` rows, converting and storing in parallel.
 """
 
 from __future__ import annotations
@@ -157,8 +157,12 @@ def _prepared(source: TableSource, bar) -> Iterator[pa.Table]:
     """The table's rows in batches of about PREPARE_ROWS, ready to insert (URL, host, domain columns added)."""
     on_bytes = bar.update if bar is not None else None
     prepare = BatchPreparer(source.match)
-    for group in _grouped(source.batches(on_bytes), min(PREPARE_ROWS, INSERT_ROWS)):
-        yield prepare(group)
+    groups = _in_background(_grouped(source.batches(on_bytes), min(PREPARE_ROWS, INSERT_ROWS)))
+    try:
+        for group in groups:  # read and parsed in one thread, prepared in another
+            yield prepare(group)
+    finally:
+        groups.close()
 
 
 class _Streams:
@@ -228,20 +232,27 @@ def _in_background(iterator: Iterator, depth: int = 2) -> Iterator:
     queue: Queue = Queue(maxsize=depth)
     stop = threading.Event()
 
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in iterator:
-                while not stop.is_set():
-                    try:
-                        queue.put(item, timeout=0.1)
-                        break
-                    except Full:
-                        continue
-                if stop.is_set():
+                if not hand_over(item):
                     return
-            queue.put(_DONE)
+            hand_over(_DONE)
         except BaseException as error:  # noqa: BLE001  (handed to the consumer, Ctrl-C included)
-            queue.put(error)
+            hand_over(error)
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:  # a generator: its own clean-up runs in this thread
+                close()
 
     thread = threading.Thread(target=produce, name="linkatlas-import-reader", daemon=True)
     thread.start()

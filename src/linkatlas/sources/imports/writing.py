@@ -80,16 +80,18 @@ class DistinctCache:
     def lookup(self, distinct: pa.Array) -> list[pa.Array]:
         """The results for an array of distinct non-null strings, aligned with it."""
         where = pc.index_in(distinct, value_set=self.keys)
-        new = distinct.filter(pc.is_null(where))
+        missing = pc.is_null(where)
+        new = distinct.filter(missing)
         if len(new):
             if len(self.keys) + len(new) > self.limit:
                 self._clear()
-                new = distinct
+                where, missing, new = pa.nulls(len(distinct), pa.int32()), pa.array([True] * len(distinct)), distinct
             results = [self.function(value) for value in new.to_pylist()]
+            start = len(self.keys)  # the new values go to the end, in order
+            where = pc.replace_with_mask(where, missing, pa.array(range(start, start + len(new)), pa.int32()))
             self.keys = pa.concat_arrays([self.keys, new])
             self.values = [pa.concat_arrays([values, pa.array([r[i] for r in results], kind)])
                            for i, (values, kind) in enumerate(zip(self.values, self.types))]
-            where = pc.index_in(distinct, value_set=self.keys)
         return [pc.take(values, where) for values in self.values]
 
     def map(self, column) -> list[pa.Array]:
