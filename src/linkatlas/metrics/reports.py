@@ -426,8 +426,8 @@ def anchors(index: Index, target: Target, *, brands: Sequence[str] = (), keyword
             since=None, _prepared: tuple | None = None) -> pa.Table:
     """One row per anchor text of the target's backlinks; every link element counts, so a page
     with two anchors to one URL feeds both. ``first_seen``/``last_seen`` span every observation.
-    A backlink only exports know counts with the anchors of the latest export listing it; a
-    NULL anchor (the source does not say it, as Search Console) is one row of type ``unknown``."""
+    A backlink only exports know counts with every anchor its export rows give; a NULL anchor
+    (the source does not say it, as Search Console) is one row of type ``unknown``."""
     if _prepared is None:
         window = Window.resolve(index, period, since)
         _prepare(index, target, window)
@@ -438,20 +438,19 @@ def anchors(index: Index, target: Target, *, brands: Sequence[str] = (), keyword
     order = _order_by(sort, [c for c in ANCHOR_COLUMNS if c != "anchor_type"],
                       "referring_domains DESC, backlinks DESC, anchor")
     vendor_current = vendor_spans = ""
-    if has_vendor_rows(index):  # the rows of the latest export listing each backlink only exports know
+    if has_vendor_rows(index):  # the export rows of the backlinks only exports know
         exported = f"""
             FROM {STATE_TABLE}_vendor r JOIN {STATE_TABLE} b
               ON b.origin = 'import' AND b.source_url = r.source_url AND b.target_url IS NOT DISTINCT FROM r.target_url"""
         vendor_current = f"""
-            UNION
+            UNION ALL
             SELECT r.anchor, r.type, r.source_url, r.target_url, r.source_domain {exported}
-            WHERE {condition}
-            QUALIFY r.exported_at = max(r.exported_at) OVER (PARTITION BY r.source_url, r.target_url)"""
+            WHERE {condition}"""
         vendor_spans = f"UNION ALL SELECT r.anchor, r.seen_from, r.seen_to {exported}"
     table = index.arrow(
         f"""
         WITH current AS (
-            SELECT DISTINCT o.anchor, o.type, o.source_url, o.target_url, o.source_domain
+            SELECT o.anchor, o.type, o.source_url, o.target_url, o.source_domain
             FROM {STATE_TABLE}_obs o JOIN {STATE_TABLE} b
               ON b.source_url = o.source_url AND b.target_url = o.target_url AND o.fetched_at = b.last_seen
             WHERE {condition}

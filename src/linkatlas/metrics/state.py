@@ -31,10 +31,12 @@ when it was imported):
   last seen: the latest last-seen date (for a row not lost, its export date when it has none);
   lost at: the lost date of the deciding export, NULL when it does not say;
 - anchor, link type and rel come from one representative row: of the most recent export, a
-  follow row first, then a row whose rel is known, then by vendor name. What the file does not
-  say stays NULL (unknown): follow is NULL when rel is partly unknown, never guessed true;
+  follow row first, then a row whose rel is known, then by vendor (:func:`_representative_key`).
+  What the file does not say stays NULL (unknown): follow is NULL when rel is partly unknown,
+  never guessed true;
   placement, hidden, alt and the page's robots nofollow are unknown for exports;
-- its source IP is the one a Semrush Referring domains export gives for its source domain, if any.
+- its source IP is the one a Semrush Referring domains export gives for its host, else its
+  registrable domain, if any.
 
 Search Console names linking pages, not the page linked to. A GSC linking page (of an export
 about the target's domain) adds ``gsc`` to the sources of every backlink of that page; one no
@@ -55,6 +57,7 @@ from datetime import datetime
 from linkatlas.errors import UsageError
 from linkatlas.index.store import Index
 from linkatlas.metrics.target import Target
+from linkatlas.sources.imports.layouts import VENDORS
 
 __all__ = ["PERIODS", "Periods", "crawl_periods", "build_state", "exports_sql", "has_vendor_rows", "STATE_TABLE",
            "SUCCESS"]
@@ -203,7 +206,7 @@ def build_state(index: Index, target: Target, instants: tuple[datetime, ...] = (
         JOIN {table}_sources s ON s.source_url = p.source_url
     """
     if _has_imports(index) and _vendor_state(index, target, table, instants):
-        select = _merged_sql(table, crawled, len(instants), target.scope == "domain")
+        select = _merged_sql(index, table, crawled, len(instants), target.scope == "domain")
     else:
         index.sql(f"DROP TABLE IF EXISTS {table}_vendor")
         select = f"SELECT *, ['crawl'] AS sources, 'crawl' AS origin FROM ({crawled})"
@@ -223,6 +226,7 @@ def _subnet_sql(ip: str) -> str:
 
 # -- backlinks from vendor exports ------------------------------------------------------------
 
+_SOURCE_ORDER = ("ahrefs", "crawl", "gsc", "majestic", "moz", "semrush")  # how ``sources`` lists them
 _VENDOR_REPRESENTED = ("source_host", "source_domain", "source_title", "target_host", "anchor", "type", "follow",
                        "nofollow", "ugc", "sponsored")
 
@@ -235,9 +239,8 @@ def _vendor_state(index: Index, target: Target, table: str, instants: tuple[date
     index.sql(
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_vendor AS
-        SELECT v.vendor, v.source_url, v.source_host, v.source_domain, v.target_url, v.target_host,
-               v.source_title, v.anchor, v.type, v.nofollow, v.ugc, v.sponsored,
-               NOT (v.nofollow OR v.ugc OR v.sponsored) AS follow,
+        SELECT v.rowid AS link_row, v.vendor, v.source_url, v.source_domain, v.target_url, v.anchor, v.type,
+               v.nofollow, v.ugc, v.sponsored, NOT (v.nofollow OR v.ugc OR v.sponsored) AS follow,
                coalesce(v.lost, v.lost_at IS NOT NULL, false) AS lost, v.lost_at, e.exported_at,
                coalesce(v.first_seen, v.last_seen, e.exported_at) AS seen_from,
                CASE WHEN coalesce(v.lost, v.lost_at IS NOT NULL, false) THEN v.last_seen
@@ -251,80 +254,109 @@ def _vendor_state(index: Index, target: Target, table: str, instants: tuple[date
     if not index.sql(f"SELECT EXISTS (FROM {table}_vendor)")[0][0]:
         return False
     instant_params = {f"t{number}": instant for number, instant in enumerate(instants)}
-    decided_at = "".join(f", arg_max(lost, exported_at) FILTER (WHERE exported_at < $t{number}) AS lost_{number}"
+    # the row deciding the state: of the latest export, a row not lost if there is one
+    decision = "epoch_us(exported_at) * 2 + CASE WHEN lost THEN 0 ELSE 1 END"
+    decided_at = "".join(f", arg_max(lost, {decision}) FILTER (WHERE exported_at < $t{number}) AS lost_{number}"
                          for number in range(len(instants)))
-    representative = ", ".join(f"'{column}': {column}" for column in _VENDOR_REPRESENTED)
+    seen_by = "".join(f", bool_or(vendor = '{vendor}') AS seen_{vendor}" for vendor in VENDORS)
+    representative = ", ".join(f"'{column}': r.{column}" for column in _VENDOR_REPRESENTED if column != "follow")
+    representative += ", 'follow': NOT (r.nofollow OR r.ugc OR r.sponsored)"
     index.sql(
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_vendor_pairs AS
-        WITH per_export AS (
-            SELECT source_url, target_url, exported_at, bool_and(lost) AS lost, max(lost_at) AS lost_at
-            FROM {table}_vendor GROUP BY ALL
-        ),
-        decided AS (
-            SELECT source_url, target_url, arg_max(lost, exported_at) AS lost,
-                   arg_max(lost_at, exported_at) AS lost_at {decided_at}
-            FROM per_export GROUP BY ALL
-        ),
-        facts AS (
-            SELECT source_url, target_url, min(seen_from) AS first_seen, max(seen_to) AS last_seen,
-                   list_sort(list_distinct(list(vendor))) AS sources,
-                   arg_max({{{representative}}},
-                           {{'seen': exported_at,
-                             'rel': CASE WHEN follow THEN 2 WHEN NOT follow THEN 1 ELSE 0 END,
-                             'vendor': vendor, 'anchor': coalesce(anchor, '')}}) AS element
-            FROM {table}_vendor GROUP BY ALL
+        WITH facts AS (
+            SELECT source_url, target_url, min(seen_from) AS first_seen, max(seen_to) AS last_seen {seen_by},
+                   arg_max(lost, {decision}) AS lost,
+                   arg_max(lost_at, epoch_us(exported_at) * 2 + CASE WHEN lost_at IS NULL THEN 0 ELSE 1 END) AS lost_at,
+                   arg_max(link_row, {_representative_key()}) AS representative
+                   {decided_at}
+            FROM {table}_vendor GROUP BY source_url, target_url
         )
-        SELECT * FROM facts f JOIN decided d
-          ON d.source_url = f.source_url AND d.target_url IS NOT DISTINCT FROM f.target_url
+        SELECT f.*, {{{representative}}} AS element FROM facts f JOIN vendor_links r ON r.rowid = f.representative
         """,
         instant_params,
     )
     return True
 
 
-def _gsc_source(alias: str) -> str:
-    return f"CASE WHEN {alias}.source_url IN (SELECT source_url FROM gsc_pages) THEN ['gsc'] ELSE [] END"
+def _representative_key() -> str:
+    """One number ordering the rows of a backlink: the latest export first, then follow, then a
+    known rel, then the vendor (Ahrefs, Semrush, Majestic, Moz, Search Console), then a hash of
+    the row's anchor, type and rel, so that the choice does not depend on the order of the rows."""
+    vendor = "CASE vendor " + " ".join(f"WHEN '{name}' THEN {len(VENDORS) - rank}"
+                                       for rank, name in enumerate(VENDORS)) + " ELSE 0 END"
+    facts = "hash(anchor, type, nofollow, ugc, sponsored) % 17179869184"
+    rel = "CASE WHEN follow THEN 2 WHEN NOT follow THEN 1 ELSE 0 END"
+    return (f"epoch_us(exported_at)::HUGEINT * 1099511627776 + ({rel}) * 137438953472 "
+            f"+ ({vendor}) * 17179869184 + {facts}")
 
 
-def _merged_sql(table: str, crawled: str, instants: int, domain_scope: bool) -> str:
-    """Crawled backlinks with the sources that saw them, then those only exports know."""
+def _sources_sql(crawl: str, gsc: str) -> str:
+    """The sorted ``sources`` list of a backlink (vendor pair ``v``) from SQL conditions."""
+    seen = {name: f"v.seen_{name}" for name in VENDORS}
+    seen["crawl"] = crawl
+    seen["gsc"] = f"({seen['gsc']} OR {gsc})"
+    items = ", ".join(f"CASE WHEN {seen[name]} THEN '{name}' END" for name in _SOURCE_ORDER)
+    return f"list_filter([{items}], lambda source: source IS NOT NULL)"
+
+
+def _merged_sql(index: Index, table: str, crawled: str, instants: int, domain_scope: bool) -> str:
+    """Crawled backlinks with the sources that saw them, then those only exports know. Branches
+    that cannot hold rows are left out (most workspaces hold only crawls, or only imports)."""
+    pairs = f"{table}_vendor_pairs"
+    crawls = index.sql(f"SELECT EXISTS (FROM {table}_pairs)")[0][0]
+    gsc_pages = index.sql(f"SELECT EXISTS (SELECT 1 FROM {pairs} WHERE target_url IS NULL)")[0][0]
+    gsc = "g.source_url IS NOT NULL" if gsc_pages else "false"
+
+    def with_gsc(alias: str) -> str:
+        return (f"LEFT JOIN (SELECT DISTINCT source_url FROM {pairs} WHERE target_url IS NULL) g "
+                f"ON g.source_url = {alias}.source_url" if gsc_pages else "")
+
+    ip = _vendor_ip_sql(index, table)
     status_columns = "".join(
         f", CASE WHEN v.lost_{number} THEN 'lost' WHEN NOT v.lost_{number} THEN 'live' END AS status_{number}"
         for number in range(instants))
-    standalone = "" if domain_scope else "AND false"
-    return f"""
-        WITH crawled AS MATERIALIZED ({crawled}),
-        vendor AS (SELECT * FROM {table}_vendor_pairs),
-        gsc_pages AS (SELECT source_url FROM vendor WHERE target_url IS NULL),
-        listed AS (SELECT source_url, target_url FROM crawled UNION SELECT source_url, target_url FROM vendor
-                   WHERE target_url IS NOT NULL),
-        domain_ips AS (
-            SELECT host, domain, ip, import_id FROM vendor_domains
-            WHERE ip IS NOT NULL AND import_id IN (SELECT import_id FROM imports WHERE status IN {_COMPLETED_STATUSES})
-        ),
-        vendor_only AS (
-            SELECT v.*,
-                   coalesce((SELECT arg_max(ip, import_id) FROM domain_ips d WHERE d.host = v.element.source_host),
-                            (SELECT arg_max(ip, import_id) FROM domain_ips d WHERE d.domain = v.element.source_domain))
-                       AS ip
-            FROM vendor v
-            WHERE (v.target_url IS NOT NULL AND NOT EXISTS (
-                       SELECT 1 FROM crawled c WHERE c.source_url = v.source_url AND c.target_url = v.target_url))
-               OR (v.target_url IS NULL {standalone}
-                   AND v.source_url NOT IN (SELECT source_url FROM listed))
-        )
-        SELECT c.*, list_sort(list_distinct(['crawl'] || coalesce(v.sources, []) || {_gsc_source('c')}))
-                   AS sources, 'crawl' AS origin
-        FROM crawled c LEFT JOIN vendor v ON v.source_url = c.source_url AND v.target_url = c.target_url
-        UNION ALL BY NAME
-        SELECT v.source_url, v.element.source_host, v.element.source_domain, v.element.source_title,
-               v.ip AS source_ip, {_subnet_sql('v.ip')} AS source_subnet,
-               v.target_url, v.element.target_host, v.element.anchor, NULL AS alt, v.element.type,
-               v.element.follow, v.element.nofollow, v.element.ugc, v.element.sponsored,
-               NULL::BOOLEAN AS robots_nofollow, NULL AS placement, NULL::BOOLEAN AS hidden,
-               v.first_seen, v.last_seen, CASE WHEN v.lost THEN 'lost' ELSE 'live' END AS status,
-               CASE WHEN v.lost THEN v.lost_at END AS lost_at {status_columns},
-               list_sort(list_distinct(v.sources || {_gsc_source('v')})) AS sources, 'import' AS origin
-        FROM vendor_only v
-    """
+    vendor_columns = f"""
+        v.source_url, v.element.source_host, v.element.source_domain, v.element.source_title,
+        {ip} AS source_ip, {_subnet_sql(ip)} AS source_subnet,
+        v.target_url, v.element.target_host, v.element.anchor, NULL AS alt, v.element.type,
+        v.element.follow, v.element.nofollow, v.element.ugc, v.element.sponsored,
+        NULL::BOOLEAN AS robots_nofollow, NULL AS placement, NULL::BOOLEAN AS hidden,
+        v.first_seen, v.last_seen, CASE WHEN v.lost THEN 'lost' ELSE 'live' END AS status,
+        CASE WHEN v.lost THEN v.lost_at END AS lost_at {status_columns},
+        {_sources_sql('false', gsc)} AS sources, 'import' AS origin"""
+    parts = []
+    if crawls:
+        parts.append(f"""
+            SELECT c.*, {_sources_sql('true', gsc)} AS sources, 'crawl' AS origin
+            FROM crawled c LEFT JOIN {pairs} v ON v.source_url = c.source_url AND v.target_url = c.target_url
+            {with_gsc('c')}""")
+    unseen = ("AND NOT EXISTS (SELECT 1 FROM crawled c WHERE c.source_url = v.source_url "
+              "AND c.target_url = v.target_url)" if crawls else "")
+    parts.append(f"SELECT {vendor_columns} FROM {pairs} v {with_gsc('v')} WHERE v.target_url IS NOT NULL {unseen}")
+    if gsc_pages and domain_scope:  # linking pages no source names a target page of
+        listed = f"SELECT source_url FROM {pairs} WHERE target_url IS NOT NULL"
+        if crawls:
+            listed += " UNION ALL SELECT source_url FROM crawled"
+        parts.append(f"SELECT {vendor_columns} FROM {pairs} v {with_gsc('v')} "
+                     f"WHERE v.target_url IS NULL AND v.source_url NOT IN ({listed})")
+    materialized = f"WITH crawled AS MATERIALIZED ({crawled}) " if crawls else ""
+    return materialized + " UNION ALL BY NAME ".join(parts)
+
+
+def _vendor_ip_sql(index: Index, table: str) -> str:
+    """SQL for the IP of a vendor pair ``v``'s source: what a referring-domains export (Semrush)
+    says of its host, else of its registrable domain; NULL when no export gives IPs."""
+    if not (index.has_table("vendor_domains")
+            and index.sql("SELECT EXISTS (SELECT 1 FROM vendor_domains WHERE ip IS NOT NULL)")[0][0]):
+        return "NULL"
+    index.sql(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table}_ips AS
+        SELECT host, domain, ip, import_id FROM vendor_domains
+        WHERE ip IS NOT NULL AND import_id IN (SELECT import_id FROM imports WHERE status IN {_COMPLETED_STATUSES})
+        """
+    )
+    return f"""coalesce(
+        (SELECT arg_max(ip, import_id) FROM {table}_ips d WHERE d.host = v.element.source_host),
+        (SELECT arg_max(ip, import_id) FROM {table}_ips d WHERE d.domain = v.element.source_domain))"""
