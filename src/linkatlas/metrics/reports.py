@@ -441,7 +441,8 @@ def anchors(index: Index, target: Target, *, brands: Sequence[str] = (), keyword
     if has_vendor_rows(index):  # the export rows of the backlinks only exports know
         exported = f"""
             FROM {STATE_TABLE}_vendor r JOIN {STATE_TABLE} b
-              ON b.origin = 'import' AND b.source_url = r.source_url AND b.target_url IS NOT DISTINCT FROM r.target_url"""
+              ON b.origin = 'import' AND b.source_url = r.source_url
+             AND b.target_url IS NOT DISTINCT FROM r.target_url"""
         vendor_current = f"""
             UNION ALL
             SELECT r.anchor, r.type, r.source_url, r.target_url, r.source_domain {exported}
