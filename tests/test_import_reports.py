@@ -271,3 +271,13 @@ def test_search_console_pages_only_confirm_backlinks_of_their_own_site(db_path):
     assert [(r["source_url"], r["target_url"], r["sources"]) for r in other] == [
         ("https://blog.alpha.org/review", None, ["gsc"]), ("https://nu.de/artikel", None, ["gsc"]),
         ("https://shop.example.com/", None, ["gsc"])]
+
+
+def test_only_completed_imports_count(db_path):
+    with open_index(db_path) as index:
+        import_files(index, [IMPORTS / "semrush_backlinks.csv"], progress=False)
+    assert len(report(db_path, "backlinks", "example.com", "--status", "all")) == 3
+    with open_index(db_path) as index:
+        index.sql("UPDATE imports SET status = 'loading'")  # as a crash mid-file leaves it
+    assert report(db_path, "backlinks", "example.com", "--status", "all") == []
+    assert report(db_path, "history", "example.com") == []

@@ -58,6 +58,7 @@ from linkatlas.errors import UsageError
 from linkatlas.index.store import Index
 from linkatlas.metrics.target import Target
 from linkatlas.sources.imports.layouts import VENDORS
+from linkatlas.sources.imports.run import COMPLETED
 
 __all__ = ["PERIODS", "Periods", "crawl_periods", "build_state", "exports_sql", "has_vendor_rows", "STATE_TABLE",
            "SUCCESS"]
@@ -89,12 +90,10 @@ def exports_sql() -> str:
         SELECT v.import_id, coalesce(max(greatest(v.first_seen, v.last_seen, v.lost_at)),
                                      any_value(i.imported_at)) AS exported_at
         FROM vendor_links v JOIN imports i USING (import_id)
-        WHERE i.status IN {_COMPLETED_STATUSES}
+        WHERE v.import_id IN {COMPLETED}
         GROUP BY v.import_id
     """
 
-
-_COMPLETED_STATUSES = "('ok', 'partial')"
 
 
 def _has_imports(index: Index) -> bool:
@@ -354,7 +353,7 @@ def _vendor_ip_sql(index: Index, table: str) -> str:
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_ips AS
         SELECT host, domain, ip, import_id FROM vendor_domains
-        WHERE ip IS NOT NULL AND import_id IN (SELECT import_id FROM imports WHERE status IN {_COMPLETED_STATUSES})
+        WHERE ip IS NOT NULL AND import_id IN {COMPLETED}
         """
     )
     return f"""coalesce(
