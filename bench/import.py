@@ -8,9 +8,10 @@ with a BOM, TAB-separated, every field quoted, the full current header (37 colum
 made-up rows (40 k referring domains, 100 target pages, a few contexts with tabs and quotes).
 
 - linkatlas: `linkatlas.sources.imports.import_files` end to end into a fresh DuckDB file —
-  sniffing, UTF-16 → UTF-8 transcoding, pyarrow CSV parsing, URL normalization and
-  registrable domains (once per distinct value), typed conversion and the insert, in one
-  transaction (`--memory-limit` 256MB as the CLI).
+  sniffing, UTF-16 → UTF-8 transcoding, pyarrow CSV parsing (a background thread), URL
+  normalization in Arrow with registrable domains once per distinct host of the file, typed
+  conversion and the insert (DuckDB pulls the batches as an Arrow stream, a few row groups per
+  transaction), with `--memory-limit` 256MB as the CLI.
 - pandas: `pandas.read_csv(path, sep="\\t", encoding="utf-16")` — parsing only; nothing
   normalized, converted or stored, which flatters it.
 

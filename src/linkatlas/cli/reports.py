@@ -122,14 +122,19 @@ def overview(index, target, scope, fmt, period, since, brands, keywords, top):
 @click.option("--anchor", help="Anchor contains this text (any case).")
 @click.option("--source-domain", help="Only backlinks from this referring domain (or host).")
 @click.option("--one-per-domain", is_flag=True, help="The best backlink of each referring domain only.")
+@click.option("--source", "sources", multiple=True,
+              type=click.Choice(("ahrefs", "semrush", "majestic", "moz", "gsc", "crawl")),
+              help="Only backlinks this source saw (repeatable: any of them); see the sources column.")
 @click.option("--brand", "brands", multiple=True, metavar="NAME", help="Brand name for anchor types (repeatable).")
 @click.option("--keyword", "keywords", multiple=True, metavar="PHRASE", help="Money keyword for anchor types.")
 @click.option("--sort", help="Column to sort by; prefix with - for descending (e.g. -first_seen).")
 @click.option("--limit", type=click.IntRange(0), help="At most this many rows.")
 @report
 def backlinks(index, target, scope, fmt, period, since, status, follow, nofollow, ugc, sponsored, link_type,
-              min_authority, max_authority, anchor, source_domain, one_per_domain, brands, keywords, sort, limit):
-    """Every backlink of TARGET: one row per source page and target URL.
+              min_authority, max_authority, anchor, source_domain, one_per_domain, sources, brands, keywords, sort,
+              limit):
+    """Every backlink of TARGET: one row per source page and target URL, from crawls and imported
+    exports alike (the sources column says who saw each).
 
     \b
     Examples:
@@ -137,6 +142,7 @@ def backlinks(index, target, scope, fmt, period, since, status, follow, nofollow
       linkatlas backlinks acmeanalytics.com --status lost --since 2026-05-01 --format csv > lost.csv
       linkatlas backlinks acmeanalytics.com --follow --min-authority 30 --one-per-domain
       linkatlas backlinks acmeanalytics.com --anchor "pricing" --sort -first_seen
+      linkatlas backlinks example.com --source ahrefs --source semrush --format csv
     """
     from linkatlas.metrics.reports import backlinks as build
 
@@ -144,7 +150,7 @@ def backlinks(index, target, scope, fmt, period, since, status, follow, nofollow
                   sponsored=sponsored, link_type=link_type, min_authority=min_authority,
                   max_authority=max_authority, anchor=anchor, source_domain=source_domain,
                   one_per_domain=one_per_domain, sort=sort, limit=limit, brands=brands, keywords=keywords,
-                  period=period, since=since)
+                  period=period, since=since, sources=sources)
     _emit_table(table, fmt)
 
 

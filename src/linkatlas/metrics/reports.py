@@ -19,15 +19,17 @@ import pyarrow as pa
 from linkatlas.errors import UsageError
 from linkatlas.index.store import Index
 from linkatlas.metrics.anchors import AnchorClassifier
-from linkatlas.metrics.state import STATE_TABLE, SUCCESS, Periods, build_state, crawl_periods
+from linkatlas.metrics.state import STATE_TABLE, SUCCESS, Periods, build_state, crawl_periods, has_vendor_rows
 from linkatlas.metrics.target import Target
+from linkatlas.sources.imports.merge import SOURCES
 
 __all__ = [
     "Window", "overview", "backlinks", "referring_domains", "anchors", "pages", "referring_ips",
-    "outbound", "history", "BACKLINK_STATUSES", "DOMAIN_STATUSES",
+    "outbound", "history", "BACKLINK_STATUSES", "DOMAIN_STATUSES", "SOURCES", "UNKNOWN",
 ]
 
 BACKLINK_STATUSES = ("live", "new", "lost", "broken", "all")
+UNKNOWN = "unknown"  # the anchor type of a backlink whose anchor the source does not tell (GSC)
 DOMAIN_STATUSES = ("live", "new", "lost", "broken", "all")
 AUTHORITY_BUCKETS = ((0, 10), (11, 20), (21, 30), (31, 40), (41, 50), (51, 60), (61, 70), (71, 80), (81, 90),
                      (91, 100))
@@ -143,10 +145,15 @@ def _classifier(index: Index, target: Target, brands: Sequence[str], keywords: S
     return AnchorClassifier.for_target(target.domain, brands, keywords, titles)
 
 
+def _anchor_type(classifier: AnchorClassifier, anchor: str | None, link_type: str | None) -> str:
+    """The anchor's type; ``unknown`` when the source does not say the anchor (never ``empty``)."""
+    return UNKNOWN if anchor is None else classifier.classify(anchor, link_type or "text")
+
+
 def _with_anchor_types(table: pa.Table, classifier: AnchorClassifier, position: int) -> pa.Table:
     anchors = table.column("anchor").to_pylist()
     types = table.column("type").to_pylist() if "type" in table.column_names else ["text"] * len(anchors)
-    kinds = [classifier.classify(anchor, kind) for anchor, kind in zip(anchors, types)]
+    kinds = [_anchor_type(classifier, anchor, kind) for anchor, kind in zip(anchors, types)]
     return table.add_column(position, "anchor_type", pa.array(kinds, pa.string()))
 
 
@@ -171,6 +178,7 @@ def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywor
                count(*) FILTER (WHERE status = 'live' AND nofollow) AS nofollow,
                count(*) FILTER (WHERE status = 'live' AND ugc) AS ugc,
                count(*) FILTER (WHERE status = 'live' AND sponsored) AS sponsored,
+               count(*) FILTER (WHERE status = 'live' AND follow IS NULL) AS unknown_rel,
                count(*) FILTER (WHERE status = 'live' AND robots_nofollow) AS page_nofollow,
                count(*) FILTER (WHERE status = 'live' AND type = 'text') AS text,
                count(*) FILTER (WHERE status = 'live' AND type = 'image') AS image,
@@ -236,7 +244,7 @@ def _shares(rows: list[dict], count: str) -> list[dict]:
 def _anchor_type_mix(index: Index, classifier: AnchorClassifier) -> list[dict]:
     """Live backlinks and referring domains per anchor type (each distinct anchor classified once)."""
     distinct = index.arrow(f"SELECT DISTINCT anchor, type FROM {STATE_TABLE} WHERE status = 'live'")
-    kinds = [classifier.classify(anchor, kind) for anchor, kind in
+    kinds = [_anchor_type(classifier, anchor, kind) for anchor, kind in
              zip(distinct.column("anchor").to_pylist(), distinct.column("type").to_pylist())]
     index.con.register("anchor_kinds", distinct.append_column("anchor_type", pa.array(kinds, pa.string())))
     try:
@@ -244,7 +252,7 @@ def _anchor_type_mix(index: Index, classifier: AnchorClassifier) -> list[dict]:
             f"""
             SELECT k.anchor_type, count(*) AS backlinks, count(DISTINCT b.source_domain) AS referring_domains
             FROM {STATE_TABLE} b JOIN anchor_kinds k
-              ON k.anchor IS NOT DISTINCT FROM b.anchor AND k.type = b.type
+              ON k.anchor IS NOT DISTINCT FROM b.anchor AND k.type IS NOT DISTINCT FROM b.type
             WHERE b.status = 'live'
             GROUP BY k.anchor_type ORDER BY backlinks DESC, k.anchor_type
             """
@@ -290,7 +298,7 @@ def _authority_distribution(index: Index, authority: str) -> list[dict]:
 
 BACKLINK_COLUMNS = ("source_url", "source_title", "source_domain", "source_authority", "target_url", "anchor",
                     "anchor_type", "type", "follow", "nofollow", "ugc", "sponsored", "placement", "hidden",
-                    "first_seen", "last_seen", "lost_at", "status")
+                    "first_seen", "last_seen", "lost_at", "status", "sources")
 _PLACEMENT_RANK = "CASE placement WHEN 'content' THEN 0 WHEN 'comment' THEN 2 ELSE 1 END"
 
 
@@ -299,8 +307,10 @@ def backlinks(index: Index, target: Target, *, status: str = "live", follow: boo
               link_type: str | None = None, min_authority: int | None = None, max_authority: int | None = None,
               anchor: str | None = None, source_domain: str | None = None, one_per_domain: bool = False,
               sort: str | None = None, limit: int | None = None, brands: Sequence[str] = (),
-              keywords: Sequence[str] = (), period: str = "month", since=None) -> pa.Table:
-    """One row per backlink (distinct source page and target URL), filtered and sorted."""
+              keywords: Sequence[str] = (), period: str = "month", since=None,
+              sources: Sequence[str] = ()) -> pa.Table:
+    """One row per backlink (distinct source page and target URL), filtered and sorted.
+    ``sources``: only backlinks seen by at least one of these (:data:`SOURCES`)."""
     window = Window.resolve(index, period, since)
     authority = _authority_table(index)
     _prepare(index, target, window)
@@ -319,12 +329,15 @@ def backlinks(index: Index, target: Target, *, status: str = "live", follow: boo
     if source_domain:
         conditions.append("(source_domain = lower($source_domain) OR source_host = lower($source_domain))")
         params["source_domain"] = source_domain
+    if sources:
+        conditions.append("list_has_any(sources, $sources)")
+        params["sources"] = _checked_sources(sources)
     best = ""
     if one_per_domain:
         best = (f"QUALIFY row_number() OVER (PARTITION BY source_domain ORDER BY follow DESC NULLS LAST, "
                 f"{_PLACEMENT_RANK}, hidden NULLS LAST, source_authority DESC NULLS LAST, first_seen, source_url, "
                 "target_url) = 1")
-    order = _order_by(sort, [c for c in BACKLINK_COLUMNS if c != "anchor_type"],
+    order = _order_by(sort, [c for c in BACKLINK_COLUMNS if c not in ("anchor_type", "sources")],
                       "source_authority DESC NULLS LAST, source_url, target_url")
     table = index.arrow(
         f"""
@@ -341,6 +354,13 @@ def backlinks(index: Index, target: Target, *, status: str = "live", follow: boo
     classifier = _classifier(index, target, brands, keywords)
     table = _with_anchor_types(table, classifier, table.column_names.index("anchor") + 1)
     return table.select(list(BACKLINK_COLUMNS))
+
+
+def _checked_sources(sources: Sequence[str]) -> list[str]:
+    unknown = sorted(set(sources) - set(SOURCES))
+    if unknown:
+        raise UsageError(f"--source {unknown[0]!r}: choose among {', '.join(SOURCES)}")
+    return sorted(set(sources))
 
 
 # -- referring domains ---------------------------------------------------------------------
@@ -405,7 +425,9 @@ def anchors(index: Index, target: Target, *, brands: Sequence[str] = (), keyword
             status: str = "live", sort: str | None = None, limit: int | None = None, period: str = "month",
             since=None, _prepared: tuple | None = None) -> pa.Table:
     """One row per anchor text of the target's backlinks; every link element counts, so a page
-    with two anchors to one URL feeds both. ``first_seen``/``last_seen`` span every observation."""
+    with two anchors to one URL feeds both. ``first_seen``/``last_seen`` span every observation.
+    A backlink only exports know counts with every anchor its export rows give; a NULL anchor
+    (the source does not say it, as Search Console) is one row of type ``unknown``."""
     if _prepared is None:
         window = Window.resolve(index, period, since)
         _prepare(index, target, window)
@@ -415,17 +437,30 @@ def anchors(index: Index, target: Target, *, brands: Sequence[str] = (), keyword
     condition = _status_condition(status, window, "b.")
     order = _order_by(sort, [c for c in ANCHOR_COLUMNS if c != "anchor_type"],
                       "referring_domains DESC, backlinks DESC, anchor")
+    vendor_current = vendor_spans = ""
+    if has_vendor_rows(index):  # the export rows of the backlinks only exports know
+        exported = f"""
+            FROM {STATE_TABLE}_vendor r JOIN {STATE_TABLE} b
+              ON b.origin = 'import' AND b.source_url = r.source_url
+             AND b.target_url IS NOT DISTINCT FROM r.target_url"""
+        vendor_current = f"""
+            UNION ALL
+            SELECT r.anchor, r.type, r.source_url, r.target_url, r.source_domain {exported}
+            WHERE {condition}"""
+        vendor_spans = f"UNION ALL SELECT r.anchor, r.seen_from, r.seen_to {exported}"
     table = index.arrow(
         f"""
         WITH current AS (
-            SELECT DISTINCT o.anchor, o.type, o.source_url, o.target_url, o.source_domain
+            SELECT o.anchor, o.type, o.source_url, o.target_url, o.source_domain
             FROM {STATE_TABLE}_obs o JOIN {STATE_TABLE} b
               ON b.source_url = o.source_url AND b.target_url = o.target_url AND o.fetched_at = b.last_seen
             WHERE {condition}
+            {vendor_current}
         ),
         spans AS (
-            SELECT anchor, min(fetched_at) AS first_seen, max(fetched_at) AS last_seen
-            FROM {STATE_TABLE}_obs GROUP BY anchor
+            SELECT anchor, min(seen_from) AS first_seen, max(seen_to) AS last_seen
+            FROM (SELECT anchor, fetched_at AS seen_from, fetched_at AS seen_to FROM {STATE_TABLE}_obs {vendor_spans})
+            GROUP BY anchor
         )
         SELECT c.anchor, CASE WHEN bool_and(c.type = 'image') THEN 'image' ELSE 'text' END AS type,
                count(DISTINCT (c.source_url, c.target_url)) AS backlinks,

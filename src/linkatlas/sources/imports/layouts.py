@@ -291,8 +291,11 @@ register(Layout("moz_links", "moz", "links", "Moz Link Explorer links",
                 required=("source_url", "target_url", "domain_authority")))
 
 # --- Google Search Console (localized) --------------------------------------------------
-# (header, languages) — en, es, de, fr, pt, it. The English names are Search Console's; the
-# others are the wording of the localized interfaces as best known, with common variants.
+# (header, languages) — en, es, de, fr, pt, it. The English names are Search Console's (seen in
+# many public exports). "Last crawled" is Search Console's wording in its other exports too, so
+# its translations are confirmed from those (Page indexing exports and URL inspection in es, de,
+# fr, pt; it weaker). The other translations are the localized interfaces' wording as best known,
+# with common variants: guesses, matched only when a header is exactly one of them.
 
 _GSC_HEADERS: dict[str, tuple[tuple[str, str], ...]] = {
     "site": (("Site", "en fr pt"), ("Sitio", "es"), ("Sitio web", "es"), ("Website", "de"), ("Site web", "fr"),
@@ -317,6 +320,9 @@ _GSC_HEADERS: dict[str, tuple[tuple[str, str], ...]] = {
                      ("Verweisende Seite", "de"), ("Verlinkende Seite", "de"), ("Page avec lien", "fr"),
                      ("Page de liens", "fr"), ("Página com link", "pt"), ("Página que vincula", "pt"),
                      ("Pagina che rimanda", "it"), ("Pagina con link", "it")),
+    "linking_text": (("Linking text", "en"), ("Texto del enlace", "es"), ("Texto de enlace", "es"),
+                     ("Linktext", "de"), ("Texte du lien", "fr"), ("Texte de lien", "fr"), ("Texto do link", "pt"),
+                     ("Testo del link", "it")),
     "last_crawled": (("Last crawled", "en"), ("Último rastreo", "es"), ("Zuletzt gecrawlt", "de"),
                      ("Dernière exploration", "fr"), ("Último rastreamento", "pt"), ("Última rastreamento", "pt"),
                      ("Ultima scansione", "it")),
@@ -342,3 +348,4 @@ _gsc("gsc_latest_links", "links", "Search Console Latest links",
      {"source_url": "linking_page", "last_seen": "last_crawled"}, ("source_url", "last_seen"))
 _gsc("gsc_sample_links", "links", "Search Console More sample links", {"source_url": "linking_page"},
      ("source_url",))
+_gsc("gsc_top_linking_text", "anchors", "Search Console Top linking text", {"anchor": "linking_text"}, ("anchor",))

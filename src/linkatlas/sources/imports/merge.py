@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from linkatlas.errors import UsageError
 from linkatlas.extract.domains import domain_of, normalize_host
-from linkatlas.extract.urls import extract_host, normalize_url
+from linkatlas.extract.urls import extract_host, normalize_url, url_host
 from linkatlas.index.store import Index
 from linkatlas.sources.imports.run import COMPLETED
 
@@ -49,11 +49,11 @@ def scope_value(target: str, scope: str) -> str:
 
 
 def backlink_sources_sql(scope: str = "domain") -> str:
-    """SQL (parameter ``$target`` from :func:`scope_value`) giving one row per backlink:
+    """SQL (parameters ``$target`` from :func:`scope_value`, ``$scope``, and ``$target_domain``, the
+    target's registrable domain: Search Console rows count for the export's site) giving one row per backlink:
     ``source_url, source_domain, target_url, sources`` (a sorted list of source names)."""
     target = _SCOPE_FILTERS[scope].format(t="target")
     gsc_only = "" if scope == "domain" else "AND false"
-    gsc_domain = "target_domain = $target" if scope == "domain" else "true"
     return f"""
         WITH vendor AS (
             SELECT DISTINCT vendor AS source, source_url, source_domain, target_url
@@ -65,7 +65,7 @@ def backlink_sources_sql(scope: str = "domain") -> str:
             SELECT * FROM vendor UNION ALL SELECT * FROM crawl
         ), gsc AS (
             SELECT DISTINCT source_url, source_domain FROM vendor_links
-            WHERE vendor = 'gsc' AND target_url IS NULL AND {gsc_domain} AND import_id IN {COMPLETED}
+            WHERE vendor = 'gsc' AND target_url IS NULL AND target_domain = $target_domain AND import_id IN {COMPLETED}
               AND ($scope = 'domain' OR source_url IN (SELECT source_url FROM pairs))
         ), seen AS (
             SELECT * FROM pairs
@@ -82,7 +82,12 @@ def backlink_sources_sql(scope: str = "domain") -> str:
 
 
 def _params(index: Index, target: str, scope: str) -> dict:
-    return {"target": scope_value(target, scope), "scope": scope}
+    value = scope_value(target, scope)
+    if scope == "domain":
+        domain = value
+    else:
+        domain = domain_of(value if scope == "host" else url_host(value))
+    return {"target": value, "scope": scope, "target_domain": domain}
 
 
 def backlink_sources(index: Index, target: str, scope: str = "domain") -> list[dict]:

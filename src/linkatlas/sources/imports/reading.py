@@ -36,7 +36,7 @@ HEAD_BYTES = 256 * 1024
 HEADER_SEARCH_LINES = 40
 CHUNK_BYTES = 1 << 20
 BLOCK_BYTES = 1 << 20
-READ_THREADS = True
+READ_THREADS = False  # parsing has its own thread; pyarrow's pool would only compete for the cores
 XLSX_BATCH_ROWS = 10_000
 _DELIMITERS = ("\t", ",", ";")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -84,6 +84,7 @@ class _Utf8Stream(io.RawIOBase):
         self._raw = raw
         self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
         self._pending = b""
+        self._position = 0  # of the next byte of _pending to hand out
         self._skip = skip_chars
         self._on_bytes = on_bytes
         self._eof = False
@@ -102,14 +103,15 @@ class _Utf8Stream(io.RawIOBase):
         if self._skip:
             cut = min(self._skip, len(text))
             text, self._skip = text[cut:], self._skip - cut
-        self._pending += text.encode("utf-8", "surrogatepass")
+        self._pending = self._pending[self._position:] + text.encode("utf-8", "surrogatepass")
+        self._position = 0
 
     def read(self, size: int = -1) -> bytes:
-        while not self._eof and (size < 0 or len(self._pending) < size):
+        while not self._eof and (size < 0 or len(self._pending) - self._position < size):
             self._fill()
-        if size < 0:
-            size = len(self._pending)
-        out, self._pending = self._pending[:size], self._pending[size:]
+        end = len(self._pending) if size < 0 else min(self._position + size, len(self._pending))
+        out = self._pending[self._position:end]
+        self._position = end
         return out
 
     def readinto(self, buffer) -> int:

@@ -1,13 +1,18 @@
 """``linkatlas import``: vendor export files → the index, all or nothing per file.
 
 A file is taken whole or not at all. Its ``imports`` row is written first with status
-``loading``; rows are committed a row group at a time (so memory stays flat whatever the file
-size) and only count once the final transaction marks the import ``ok``/``partial``. Readers
-join on completed imports (:data:`COMPLETED`); what a crash or Ctrl-C left is deleted before
-the next import, and running the same command again completes the job. A file already imported (same size and content hash) is
-skipped, whatever its path. Malformed rows are counted, skipped and listed in the summary;
-they make the run's exit code 1 (rows that are not backlinks — same source and target domain
-— are only counted).
+``loading``; rows are committed a few row groups at a time (DuckDB writes them to disk as
+they fill, so memory stays flat whatever the file size) and only count once the final
+transaction marks the import ``ok``/``partial``. Readers join on completed imports
+(:data:`COMPLETED`); what a crash or Ctrl-C left is deleted before the next import, and running
+the same command again completes the job. A file already imported (same size and content
+hash) is skipped, whatever its path. Malformed rows are counted, skipped and listed in the
+summary; they make the run's exit code 1 (rows that are not backlinks — same source and target
+domain — are only counted).
+
+Reading, transcoding and parsing run in a background thread, the URL work in another, batches
+of :data:`PREPARE_ROWS` rows ahead; DuckDB pulls them as an Arrow stream, one ``INSERT`` per
+:data:`INSERT_ROWS` rows, converting and storing in parallel.
 """
 
 from __future__ import annotations
@@ -29,11 +34,12 @@ from linkatlas.index.store import Index, run_sql
 from linkatlas.sources.counters import RunStats
 from linkatlas.sources.imports.layouts import VENDORS
 from linkatlas.sources.imports.reading import TableSource, iter_sources
-from linkatlas.sources.imports.writing import key_problem, prepare_batch, write_batch
+from linkatlas.sources.imports.writing import BatchPreparer, key_problem, write_batch
 
 __all__ = ["COMPLETED", "ImportSummary", "drop_unfinished", "import_files", "import_file", "target_domain"]
 
-INSERT_ROWS = 120_000  # about one DuckDB row group per INSERT
+INSERT_ROWS = 4 * 122_880  # rows per INSERT and transaction: four DuckDB row groups
+PREPARE_ROWS = 30_000  # rows per batch prepared and handed over
 COMPLETED = "(SELECT import_id FROM imports WHERE status IN ('ok', 'partial'))"  # visible imports
 
 
@@ -88,12 +94,18 @@ class _FileImport:
         self.stats.count(f"import/layout/{layout.name}")
         before = self.stats.counters["import/rows/malformed"]
         unusable = 0
-        for batch in _grouped(_in_background(_prepared(source, self.bar))):
-            with _transaction(self.index):
-                stored, missing = write_batch(self.index, batch, source.match, self.import_id)
-            self.rows_read += batch.num_rows
-            self.rows += stored
-            unusable += missing
+        batches = _in_background(_prepared(source, self.bar))
+        streams = _Streams(batches, INSERT_ROWS)
+        try:
+            with _any_insertion_order(self.index):
+                for stream in streams:
+                    with _transaction(self.index):
+                        stored = streams.insert(lambda: write_batch(self.index, stream, source.match, self.import_id))
+                    self.rows_read += streams.rows
+                    self.rows += stored
+                    unusable += streams.rows - stored
+        finally:
+            batches.close()
         if unusable:
             self.stats.problem("import/rows/unusable_key", f"{source.name}: {unusable} row(s) without a usable "
                                                            f"{key_problem(source.match)} skipped")
@@ -142,14 +154,63 @@ class _FileImport:
 
 
 def _prepared(source: TableSource, bar) -> Iterator[pa.Table]:
+    """The table's rows in batches of about PREPARE_ROWS, ready to insert (URL, host, domain columns added)."""
     on_bytes = bar.update if bar is not None else None
-    for raw in source.batches(on_bytes):
-        yield prepare_batch(raw, source.match)
+    prepare = BatchPreparer(source.match)
+    groups = _in_background(_grouped(source.batches(on_bytes), min(PREPARE_ROWS, INSERT_ROWS)))
+    try:
+        for group in groups:  # read and parsed in one thread, prepared in another
+            yield prepare(group)
+    finally:
+        groups.close()
 
 
-def _grouped(batches: Iterable[pa.Table], rows: int | None = None) -> Iterator[pa.Table]:
-    """Batches concatenated to about ``rows`` rows: DuckDB appends whole row groups fastest."""
-    rows = rows or INSERT_ROWS
+class _Streams:
+    """Prepared batches handed to DuckDB as Arrow streams of about ``rows`` rows each, one INSERT
+    (and transaction) per stream: DuckDB converts and stores a stream's row groups in parallel
+    while later batches are still being read, and memory holds only the batches in flight."""
+
+    def __init__(self, batches: Iterator[pa.Table], rows: int) -> None:
+        self.batches = batches
+        self.limit = rows
+        self.rows = 0  # rows of the current stream, once it was inserted
+        self.error: BaseException | None = None
+        self.head = self._next()
+
+    def _next(self) -> pa.Table | None:
+        try:
+            return next(self.batches, None)
+        except BaseException as error:  # noqa: BLE001 - raised again by insert(), out of DuckDB
+            self.error = error
+            raise
+
+    def __iter__(self) -> Iterator[pa.RecordBatchReader]:
+        while self.head is not None:
+            self.rows = 0
+            yield pa.RecordBatchReader.from_batches(self.head.schema, self._stream(self.head.schema))
+
+    def _stream(self, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+        while self.head is not None and self.rows < self.limit:
+            table, self.head = self.head, None
+            self.rows += table.num_rows
+            yield from table.cast(schema).to_batches()
+            self.head = self._next()
+
+    def insert(self, write):
+        """``write()`` (which reads one stream), raising what reading the batches raised, if anything."""
+        try:
+            result = write()
+        except Exception:
+            if self.error is not None:
+                raise self.error from None
+            raise
+        if self.error is not None:
+            raise self.error
+        return result
+
+
+def _grouped(batches: Iterable[pa.Table], rows: int) -> Iterator[pa.Table]:
+    """Batches concatenated to about ``rows`` rows."""
     pending: list[pa.Table] = []
     count = 0
     for batch in batches:
@@ -171,20 +232,27 @@ def _in_background(iterator: Iterator, depth: int = 2) -> Iterator:
     queue: Queue = Queue(maxsize=depth)
     stop = threading.Event()
 
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in iterator:
-                while not stop.is_set():
-                    try:
-                        queue.put(item, timeout=0.1)
-                        break
-                    except Full:
-                        continue
-                if stop.is_set():
+                if not hand_over(item):
                     return
-            queue.put(_DONE)
+            hand_over(_DONE)
         except BaseException as error:  # noqa: BLE001  (handed to the consumer, Ctrl-C included)
-            queue.put(error)
+            hand_over(error)
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:  # a generator: its own clean-up runs in this thread
+                close()
 
     thread = threading.Thread(target=produce, name="linkatlas-import-reader", daemon=True)
     thread.start()
@@ -233,6 +301,21 @@ def import_file(index: Index, path: str | os.PathLike, *, target: str | None = N
         raise
     result["rows_read"] = state.rows_read
     return result
+
+
+class _any_insertion_order:
+    """Let DuckDB store a batch's rows in any order (nothing reads vendor rows by position):
+    its inserts then skip re-ordering the parallel conversion's output, about 40 % faster."""
+
+    def __init__(self, index: Index) -> None:
+        self.con = index.con
+
+    def __enter__(self) -> None:
+        self.before = run_sql(self.con, "SELECT current_setting('preserve_insertion_order')")[0][0]
+        run_sql(self.con, "SET preserve_insertion_order = false")
+
+    def __exit__(self, *exc) -> None:
+        run_sql(self.con, f"SET preserve_insertion_order = {bool(self.before)}")
 
 
 class _transaction:
