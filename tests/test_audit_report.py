@@ -154,3 +154,26 @@ def test_monitor_alerts_toxic_referring_domains_once(workspace, reference):
     assert toxic and {item["domain"] for item in first.toxic} == toxic
     assert all(item["toxicity"] >= 60 and item["markers"] for item in first.toxic)
     assert second.toxic == []  # alerted once, not again
+
+
+def test_audit_works_on_imported_only_data(tmp_path):
+    """Exports only (Ahrefs, Semrush, a Spanish Search Console zip): no fetches, no page facts.
+    The audit still lists every referring domain the reports know, and unknown rel is not follow."""
+    from conftest import DATA
+    from linkatlas.index.store import open_index
+    from linkatlas.sources.imports import import_files
+
+    db = str(tmp_path / "imports.duckdb")
+    names = ["ahrefs_backlinks.csv", "semrush_backlinks.csv", "gsc_links_es.zip", "semrush_referring_domains.csv"]
+    with open_index(db) as index:
+        assert import_files(index, [DATA / "imports" / name for name in names], target="example.com",
+                            progress=False).errors == 0
+    report = json.loads(run("audit", "example.com", "--db", db, "--format", "json"))
+    refdomains = json.loads(run("refdomains", "example.com", "--db", db, "--status", "all", "--format", "json"))
+    assert {row["domain"] for row in report["domains"]} == {row["domain"] for row in refdomains}
+    live = json.loads(run("refdomains", "example.com", "--db", db, "--format", "json"))
+    assert report["summary"]["referring_domains"] == len(live)
+    rel = {check["id"]: check for check in report["naturalness"]["checks"]}["rel_mix"]
+    overview = json.loads(run("overview", "example.com", "--db", db, "--format", "json"))
+    assert rel["follow"]["backlinks"] == overview["follow"]  # unknown rel never counted as follow
+    assert overview["unknown_rel"] > 0
