@@ -15,31 +15,19 @@ import pyarrow as pa
 
 from linkatlas.index.store import Index
 from linkatlas.metrics.anchors import ANCHOR_TYPES, AnchorClassifier
-from linkatlas.metrics.state import STATE_TABLE, SUCCESS
-from linkatlas.metrics.target import Target
+from linkatlas.metrics.reports import UNKNOWN, anchor_classifier, anchor_type
+from linkatlas.metrics.state import STATE_TABLE
 
 __all__ = ["classify_backlinks", "anchor_classifier", "over_optimized_pages", "ANCHOR_TABLE"]
 
 ANCHOR_TABLE = "audit_anchor_types"
 
 
-def anchor_classifier(index: Index, target: Target, brands: Sequence[str], keywords: Sequence[str],
-                      table: str = STATE_TABLE) -> AnchorClassifier:
-    """The target's classifier: brands, keywords and the titles of its linked pages."""
-    titles = [row[0] for row in index.sql(
-        f"""
-        SELECT arg_max(f.title, f.fetched_at) FROM fetches f
-        WHERE f.url IN (SELECT DISTINCT target_url FROM {table}) AND f.{SUCCESS} AND f.title IS NOT NULL
-        GROUP BY f.url ORDER BY f.url
-        """)]
-    return AnchorClassifier.for_target(target.domain, brands, keywords, titles)
-
-
 def classify_backlinks(index: Index, classifier: AnchorClassifier, table: str = STATE_TABLE) -> str:
     """Temp table ``audit_anchor_types``: (anchor, type, anchor_type) for every distinct anchor of
     ``table``, each classified once. Join it with ``IS NOT DISTINCT FROM`` on anchor."""
     distinct = index.arrow(f"SELECT DISTINCT anchor, type FROM {table}")
-    kinds = [classifier.classify(anchor, kind) for anchor, kind in
+    kinds = [anchor_type(classifier, anchor, kind) for anchor, kind in
              zip(distinct.column("anchor").to_pylist(), distinct.column("type").to_pylist())]
     index.con.register("audit_anchor_kinds", distinct.append_column("anchor_type", pa.array(kinds, pa.string())))
     try:
@@ -53,7 +41,8 @@ def over_optimized_pages(index: Index, *, min_backlinks: int = 5, min_exact_shar
                          table: str = STATE_TABLE, limit: int | None = None) -> list[dict]:
     """Per linked page (most live backlinks first): its anchor-type mix and whether exact-match
     anchors dominate it. Needs :func:`classify_backlinks` first."""
-    counts = ", ".join(f"count(*) FILTER (WHERE k.anchor_type = '{kind}') AS {kind}" for kind in ANCHOR_TYPES)
+    kinds = (*ANCHOR_TYPES, UNKNOWN)  # unknown: an export that does not say the anchor (Search Console)
+    counts = ", ".join(f"count(*) FILTER (WHERE k.anchor_type = '{kind}') AS {kind}" for kind in kinds)
     rows = index.rows(
         f"""
         SELECT b.target_url, count(*) AS backlinks, count(DISTINCT b.source_domain) AS referring_domains, {counts}
@@ -65,10 +54,10 @@ def over_optimized_pages(index: Index, *, min_backlinks: int = 5, min_exact_shar
     )
     pages = []
     for row in rows:
-        mix = {kind: row[kind] for kind in ANCHOR_TYPES}
+        mix = {kind: row[kind] for kind in kinds}
         total = row["backlinks"]
         exact_share = mix["exact"] / total
-        dominant = max(ANCHOR_TYPES, key=lambda kind: (mix[kind], kind == "exact"))
+        dominant = max(kinds, key=lambda kind: (mix[kind], kind == "exact"))
         flagged = total >= min_backlinks and exact_share >= min_exact_share and dominant == "exact"
         pages.append({
             "target_url": row["target_url"], "backlinks": total, "referring_domains": row["referring_domains"],

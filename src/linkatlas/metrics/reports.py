@@ -134,18 +134,20 @@ def _limit(limit: int | None) -> str:
     return f" LIMIT {int(limit)}"
 
 
-def _classifier(index: Index, target: Target, brands: Sequence[str], keywords: Sequence[str]) -> AnchorClassifier:
-    """Anchor classifier for the target: brands, keywords and the titles of its linked pages."""
+def anchor_classifier(index: Index, target: Target, brands: Sequence[str], keywords: Sequence[str],
+                      table: str = STATE_TABLE) -> AnchorClassifier:
+    """Anchor classifier for the target: brands, keywords and the titles of its linked pages
+    (the target URLs of the backlink-state ``table``)."""
     titles = [row[0] for row in index.sql(
         f"""
         SELECT arg_max(f.title, f.fetched_at) FROM fetches f
-        WHERE f.url IN (SELECT DISTINCT target_url FROM {STATE_TABLE}) AND f.{SUCCESS} AND f.title IS NOT NULL
+        WHERE f.url IN (SELECT DISTINCT target_url FROM {table}) AND f.{SUCCESS} AND f.title IS NOT NULL
         GROUP BY f.url ORDER BY f.url
         """)]
     return AnchorClassifier.for_target(target.domain, brands, keywords, titles)
 
 
-def _anchor_type(classifier: AnchorClassifier, anchor: str | None, link_type: str | None) -> str:
+def anchor_type(classifier: AnchorClassifier, anchor: str | None, link_type: str | None) -> str:
     """The anchor's type; ``unknown`` when the source does not say the anchor (never ``empty``)."""
     return UNKNOWN if anchor is None else classifier.classify(anchor, link_type or "text")
 
@@ -153,7 +155,7 @@ def _anchor_type(classifier: AnchorClassifier, anchor: str | None, link_type: st
 def _with_anchor_types(table: pa.Table, classifier: AnchorClassifier, position: int) -> pa.Table:
     anchors = table.column("anchor").to_pylist()
     types = table.column("type").to_pylist() if "type" in table.column_names else ["text"] * len(anchors)
-    kinds = [_anchor_type(classifier, anchor, kind) for anchor, kind in zip(anchors, types)]
+    kinds = [anchor_type(classifier, anchor, kind) for anchor, kind in zip(anchors, types)]
     return table.add_column(position, "anchor_type", pa.array(kinds, pa.string()))
 
 
@@ -212,7 +214,7 @@ def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywor
         "window_start": window.start,
         "period": period,
     }
-    classifier = _classifier(index, target, brands, keywords)
+    classifier = anchor_classifier(index, target, brands, keywords)
     result["top_anchors"] = anchors(index, target, brands=brands, keywords=keywords, limit=top,
                                     _prepared=(window, classifier)).to_pylist()
     result["anchor_types"] = _anchor_type_mix(index, classifier)
@@ -244,7 +246,7 @@ def _shares(rows: list[dict], count: str) -> list[dict]:
 def _anchor_type_mix(index: Index, classifier: AnchorClassifier) -> list[dict]:
     """Live backlinks and referring domains per anchor type (each distinct anchor classified once)."""
     distinct = index.arrow(f"SELECT DISTINCT anchor, type FROM {STATE_TABLE} WHERE status = 'live'")
-    kinds = [_anchor_type(classifier, anchor, kind) for anchor, kind in
+    kinds = [anchor_type(classifier, anchor, kind) for anchor, kind in
              zip(distinct.column("anchor").to_pylist(), distinct.column("type").to_pylist())]
     index.con.register("anchor_kinds", distinct.append_column("anchor_type", pa.array(kinds, pa.string())))
     try:
@@ -351,7 +353,7 @@ def backlinks(index: Index, target: Target, *, status: str = "live", follow: boo
         """,
         params,
     )
-    classifier = _classifier(index, target, brands, keywords)
+    classifier = anchor_classifier(index, target, brands, keywords)
     table = _with_anchor_types(table, classifier, table.column_names.index("anchor") + 1)
     return table.select(list(BACKLINK_COLUMNS))
 
@@ -431,7 +433,7 @@ def anchors(index: Index, target: Target, *, brands: Sequence[str] = (), keyword
     if _prepared is None:
         window = Window.resolve(index, period, since)
         _prepare(index, target, window)
-        classifier = _classifier(index, target, brands, keywords)
+        classifier = anchor_classifier(index, target, brands, keywords)
     else:
         window, classifier = _prepared
     condition = _status_condition(status, window, "b.")
