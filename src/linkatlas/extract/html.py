@@ -22,14 +22,13 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.encoding import decode_html
 from linkatlas.extract.fingerprint import text_fingerprint
 from linkatlas.extract.terms import mailto_addresses, top_terms
-from linkatlas.extract.urls import resolve_url, url_host
+from linkatlas.extract.urls import resolve_absolute, resolve_url, url_host
 
 __all__ = [
     "Link", "Page", "extract_page", "make_link", "add_links", "rel_flags", "robots_nofollow", "refresh_href",
@@ -43,6 +42,12 @@ MAX_ANCHOR = 512
 MAX_CONTEXT = 240
 MAX_TITLE = 512
 MAX_LINKS_PER_PAGE = 20_000
+
+_URL_ATTRIBUTE = {"a": "href", "area": "href", "form": "action"}  # iframe and frame: src
+_STATE_ATTRIBUTES = frozenset(("class", "id", "role", "style", "hidden"))  # what own_state() reads
+_ABSOLUTE_PREFIXES = ("http://", "https://")
+_SHARED_HREFS = 1 << 14  # absolute hrefs remembered across pages (sitewide links repeat on every page)
+_MAX_SHARED_HREF = 512  # ... if at most this long, so the cache stays a few MB whatever the input
 
 _LINK_SELECTOR = "a[href], area[href], iframe[src], frame[src], form[action]"
 _HIDDEN_STYLE = re.compile(
@@ -89,8 +94,6 @@ _ANALYTICS = (  # (prefix, the id pattern starting with it)
     (b"ca-pub-", re.compile(rb"ca-pub-\d{10,20}(?!\w)")),
     (b"G-", re.compile(rb"G-[A-Z0-9]{6,12}(?![\w-])")),
 )
-_DASH = ord("-")
-_PREFIX_LAST_BYTES = np.frombuffer(b"AMbG", dtype=np.uint8)  # the byte before the dash of each prefix
 _ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
 
 
@@ -226,6 +229,19 @@ def _named_category(tag: str, role: str | None, classes: str | None, element_id:
     return None
 
 
+def _url_target(url: str | None) -> tuple[str, str, str] | None:
+    """(url, host, registrable domain) of a normalized URL, or None."""
+    if url is None:
+        return None
+    host = url_host(url)
+    return url, host, domain_of(host)
+
+
+@functools.lru_cache(maxsize=_SHARED_HREFS)
+def _absolute_target(href: str) -> tuple[str, str, str] | None:
+    return _url_target(resolve_absolute(href))
+
+
 class _Extraction:
     """State of one page's extraction (kept small: one instance per page)."""
 
@@ -246,14 +262,13 @@ class _Extraction:
         return resolved[0] if resolved else None
 
     def target(self, href: str) -> tuple[str, str, str] | None:
-        """(normalized URL, host, registrable domain) of an href, remembered per page."""
+        """(normalized URL, host, registrable domain) of an href: an absolute one is remembered
+        across pages (it resolves the same against every base), any other per page."""
+        if len(href) <= _MAX_SHARED_HREF and href.startswith(_ABSOLUTE_PREFIXES):
+            return _absolute_target(href)
         if href in self.resolved:
             return self.resolved[href]
-        url = resolve_url(href, self.page.base_url or self.page.url)
-        resolved = None
-        if url is not None:
-            host = url_host(url)
-            resolved = (url, host, domain_of(host))
+        resolved = _url_target(resolve_url(href, self.page.base_url or self.page.url))
         self.resolved[href] = resolved
         return resolved
 
@@ -355,34 +370,41 @@ class _Extraction:
         context_cache: dict = {}
         links: list[Link] = []
         page = self.page
+        keep_internal = self.keep_internal
+        source_domain = self.source_domain
         base = page.base_url or page.url
         # with internal links only counted, a relative href needs no resolving when it stays on the site
-        skip_relative = not self.keep_internal and domain_of(url_host(base)) == self.source_domain
+        skip_relative = not keep_internal and domain_of(url_host(base)) == source_domain
         for position, node in enumerate(self.tree.css(_LINK_SELECTOR)):
             if position >= MAX_LINKS_PER_PAGE:
                 break
             tag = node.tag
             attrs = node.attributes
-            href = attrs.get("href" if tag in ("a", "area") else "action" if tag == "form" else "src")
+            href = attrs.get(_URL_ATTRIBUTE.get(tag, "src"))
             if not href:
                 continue
-            if skip_relative and len(href) < 4096 and _RELATIVE_HREF.match(href.strip(_HREF_SPACE)):
+            if len(href) <= _MAX_SHARED_HREF and href.startswith(_ABSOLUTE_PREFIXES):
+                resolved = _absolute_target(href)
+            elif skip_relative and len(href) < 4096 and _RELATIVE_HREF.match(href.strip(_HREF_SPACE)):
                 page.internal_links += 1
                 continue
-            resolved = self.target(href)
+            else:
+                resolved = self.target(href)
             if resolved is None:
                 continue
-            internal = resolved[2] == self.source_domain
+            internal = resolved[2] == source_domain
             if internal:
                 page.internal_links += 1
-                if not self.keep_internal:
+                if not keep_internal:
                     continue
             else:
                 page.external_links += 1
             child = node.child
             only_text = child is None or (child.is_text_node and child.next is None)
             link = self.link(node, tag, attrs, resolved, internal, only_text)
-            placement, link.hidden, _ = self.state(node, attrs)
+            # a link without class, id, role, style or hidden is placed and hidden as its parent is
+            own = not _STATE_ATTRIBUTES.isdisjoint(attrs)
+            placement, link.hidden, _ = self.state(node, attrs) if own else self.state(node.parent)
             link.placement = placement or "content"
             if link.type in ("text", "image"):
                 # an image link's anchor is its alt, which is not in the text around it
@@ -463,31 +485,20 @@ def _meta_fact(attrs, page: Page, robots: list[str], refresh_hrefs: list[str]) -
 def analytics_ids(body: bytes) -> tuple[str, ...]:
     """Google Analytics (UA-, G-), Tag Manager (GTM-) and AdSense (ca-pub-) ids in a page.
 
-    One vectorised pass finds the dashes that end one of the prefixes ("UA-", "GTM-",
-    "ca-pub-", "G-"); only those few positions are checked with the id patterns.
+    A fast ``bytes.find`` tells whether a prefix occurs at all; only then does its id pattern
+    scan the page (from the first occurrence). No id can start inside another match of the
+    same pattern, so the non-overlapping scan finds every id.
     """
-    data = np.frombuffer(body, dtype=np.uint8)
-    dashes = np.flatnonzero(data == _DASH)
-    dashes = dashes[dashes > 0]
-    before = data[dashes - 1]
-    candidates = dashes[np.isin(before, _PREFIX_LAST_BYTES)]
-    found: set[str] = set()
-    google_tag = None
-    for dash in candidates.tolist():
-        for literal, pattern in _ANALYTICS:
-            start = dash + 1 - len(literal)
-            if start < 0 or not body.startswith(literal, start):
-                continue
-            match = pattern.match(body, start)
-            if match is None:
-                continue
-            if literal == b"G-":
-                if google_tag is None:  # "G-" alone is too common to mean Google Analytics
-                    google_tag = b"gtag" in body or b"googletagmanager" in body
-                if not google_tag:
-                    continue
-            found.add(match.group().decode())
-    return tuple(sorted(found))
+    found: set[bytes] = set()
+    for literal, pattern in _ANALYTICS:
+        first = body.find(literal)
+        if first < 0:
+            continue
+        ids = pattern.findall(body, first)
+        if ids and literal == b"G-" and not (b"gtag" in body or b"googletagmanager" in body):
+            continue  # "G-" alone is too common to mean Google Analytics
+        found.update(ids)
+    return tuple(sorted(found_id.decode() for found_id in found))
 
 
 def _main_text(tree: LexborHTMLParser) -> str:

@@ -33,7 +33,9 @@ from urllib.parse import unquote
 
 from linkatlas.extract.domains import normalize_host
 
-__all__ = ["MAX_URL_LENGTH", "extract_host", "normalize_url", "resolve_url", "url_host", "url_parts"]
+__all__ = [
+    "MAX_URL_LENGTH", "extract_host", "normalize_url", "resolve_absolute", "resolve_url", "url_host", "url_parts",
+]
 
 MAX_URL_LENGTH = 8192
 
@@ -223,6 +225,16 @@ def resolve_url(href: str, base: str) -> str | None:
         href = href[:hash_at]
     fast = _resolve_clean(href, parsed_base)
     return fast if fast is not None else _resolve(href, parsed_base)
+
+
+def resolve_absolute(href: str) -> str | None:
+    """:func:`resolve_url` of an href that starts with ``http://`` or ``https://``: the same
+    against every usable base, so callers may remember it across pages."""
+    if len(href) > MAX_URL_LENGTH:
+        return None
+    href = href.partition("#")[0]
+    fast = _clean_absolute(href)
+    return fast if fast is not None else normalize_url(_clean(href))
 
 
 def _resolve_clean(href: str, base: _Base) -> str | None:
