@@ -22,6 +22,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 from linkatlas.extract.domains import domain_of
@@ -94,6 +95,7 @@ _ANALYTICS = (  # (prefix, the id pattern starting with it)
     (b"ca-pub-", re.compile(rb"ca-pub-\d{10,20}(?!\w)")),
     (b"G-", re.compile(rb"G-[A-Z0-9]{6,12}(?![\w-])")),
 )
+_DASH = ord("-")
 _ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
 
 
@@ -366,12 +368,16 @@ class _Extraction:
         return text[begin: begin + MAX_CONTEXT]
 
     def links(self) -> list[Link]:
-        """The page's links in document order; internal ones only counted unless kept."""
+        """The page's links in document order, numbered after those already on the page; internal
+        ones only counted unless kept."""
         context_cache: dict = {}
         links: list[Link] = []
         page = self.page
         keep_internal = self.keep_internal
         source_domain = self.source_domain
+        states = self.states
+        ordinal = len(page.links)
+        internal_links = external_links = 0
         base = page.base_url or page.url
         # with internal links only counted, a relative href needs no resolving when it stays on the site
         skip_relative = not keep_internal and domain_of(url_host(base)) == source_domain
@@ -386,7 +392,7 @@ class _Extraction:
             if len(href) <= _MAX_SHARED_HREF and href.startswith(_ABSOLUTE_PREFIXES):
                 resolved = _absolute_target(href)
             elif skip_relative and len(href) < 4096 and _RELATIVE_HREF.match(href.strip(_HREF_SPACE)):
-                page.internal_links += 1
+                internal_links += 1
                 continue
             else:
                 resolved = self.target(href)
@@ -394,45 +400,50 @@ class _Extraction:
                 continue
             internal = resolved[2] == source_domain
             if internal:
-                page.internal_links += 1
+                internal_links += 1
                 if not keep_internal:
                     continue
             else:
-                page.external_links += 1
+                external_links += 1
             child = node.child
             only_text = child is None or (child.is_text_node and child.next is None)
-            link = self.link(node, tag, attrs, resolved, internal, only_text)
-            # a link without class, id, role, style or hidden is placed and hidden as its parent is
-            own = not _STATE_ATTRIBUTES.isdisjoint(attrs)
-            placement, link.hidden, _ = self.state(node, attrs) if own else self.state(node.parent)
-            link.placement = placement or "content"
-            if link.type in ("text", "image"):
-                # an image link's anchor is its alt, which is not in the text around it
-                link.context = self.context(node, link.anchor if link.type == "text" else "", context_cache, only_text)
-            links.append(link)
+            link_type, anchor, alt = _anchor(node, tag, attrs, only_text)
+            if _STATE_ATTRIBUTES.isdisjoint(attrs):  # placed and hidden as its parent is
+                parent = node.parent
+                state = states.get(parent.mem_id) if parent is not None else None
+                if state is None:
+                    state = self.state(parent)
+            else:
+                state = self.state(node, attrs)
+            context = ""
+            if link_type == "text":
+                context = self.context(node, anchor, context_cache, only_text)
+            elif link_type == "image":  # its anchor is its alt, which is not in the text around it
+                context = self.context(node, "", context_cache, only_text)
+            nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
+            links.append(Link(resolved[0], resolved[1], resolved[2], anchor, alt, nofollow, ugc, sponsored, link_type,
+                              state[0] or "content", state[1], context, internal, ordinal))
+            ordinal += 1
+        page.internal_links += internal_links
+        page.external_links += external_links
         return links
 
-    def link(self, node, tag: str, attrs, resolved: tuple[str, str, str], internal: bool, only_text: bool) -> Link:
-        nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
-        link = Link(resolved[0], resolved[1], resolved[2], nofollow=nofollow, ugc=ugc, sponsored=sponsored,
-                    internal=internal)
-        if tag == "a":
-            link.anchor = _collapse(node.text(deep=True), MAX_ANCHOR)
-            image = None if only_text else node.css_first("img")
-            alt = None if image is None else image.attributes.get("alt") or ""
-            if alt is not None:
-                link.alt = _collapse(alt, MAX_ANCHOR)
-                if not link.anchor:
-                    link.type = "image"
-                    link.anchor = link.alt
-        elif tag == "area":
-            link.type = "image"
-            link.anchor = link.alt = _collapse(attrs.get("alt"), MAX_ANCHOR)
-        elif tag == "form":
-            link.type = "form"
-        else:
-            link.type = "frame"
-        return link
+
+def _anchor(node, tag: str, attrs: dict, only_text: bool) -> tuple[str, str, str]:
+    """(link type, anchor, alt) of a link element: an <a> wrapping only an image is an image link
+    whose anchor is the image's alt; an <area>'s anchor is its alt."""
+    if tag == "a":
+        text = node.text(deep=True)
+        anchor = " ".join(text.split())[:MAX_ANCHOR] if text else ""
+        image = None if only_text else node.css_first("img")
+        if image is None:
+            return "text", anchor, ""
+        alt = _collapse(image.attributes.get("alt") or "", MAX_ANCHOR)
+        return ("text", anchor, alt) if anchor else ("image", alt, alt)
+    if tag == "area":
+        alt = _collapse(attrs.get("alt"), MAX_ANCHOR)
+        return "image", alt, alt
+    return ("form" if tag == "form" else "frame"), "", ""
 
 
 def _head_facts(tree: LexborHTMLParser, page: Page, extraction: _Extraction, x_robots_tag: str | None):
@@ -485,20 +496,30 @@ def _meta_fact(attrs, page: Page, robots: list[str], refresh_hrefs: list[str]) -
 def analytics_ids(body: bytes) -> tuple[str, ...]:
     """Google Analytics (UA-, G-), Tag Manager (GTM-) and AdSense (ca-pub-) ids in a page.
 
-    A fast ``bytes.find`` tells whether a prefix occurs at all; only then does its id pattern
-    scan the page (from the first occurrence). No id can start inside another match of the
-    same pattern, so the non-overlapping scan finds every id.
+    One vectorised pass finds the dashes that end one of the prefixes ("UA-", "GTM-",
+    "ca-pub-", "G-"); only those few positions are checked with the id patterns.
     """
-    found: set[bytes] = set()
-    for literal, pattern in _ANALYTICS:
-        first = body.find(literal)
-        if first < 0:
-            continue
-        ids = pattern.findall(body, first)
-        if ids and literal == b"G-" and not (b"gtag" in body or b"googletagmanager" in body):
-            continue  # "G-" alone is too common to mean Google Analytics
-        found.update(ids)
-    return tuple(sorted(found_id.decode() for found_id in found))
+    data = np.frombuffer(body, dtype=np.uint8)
+    dashes = np.flatnonzero(data[1:] == _DASH) + 1
+    before = data[dashes - 1]
+    candidates = dashes[(before == 65) | (before == 77) | (before == 98) | (before == 71)]  # the bytes A M b G
+    found: set[str] = set()
+    google_tag = None
+    for dash in candidates.tolist():
+        for literal, pattern in _ANALYTICS:
+            start = dash + 1 - len(literal)
+            if start < 0 or not body.startswith(literal, start):
+                continue
+            match = pattern.match(body, start)
+            if match is None:
+                continue
+            if literal == b"G-":
+                if google_tag is None:  # "G-" alone is too common to mean Google Analytics
+                    google_tag = b"gtag" in body or b"googletagmanager" in body
+                if not google_tag:
+                    continue
+            found.add(match.group().decode())
+    return tuple(sorted(found))
 
 
 def _main_text(tree: LexborHTMLParser) -> str:
@@ -538,9 +559,7 @@ def extract_page(
     refresh_links = _head_facts(tree, page, extraction, x_robots_tag)
     page.analytics_ids = analytics_ids(body)
     add_links(page, refresh_links, keep_internal)  # <head> comes first
-    for link in extraction.links():  # counted as internal/external already
-        link.ordinal = len(page.links)
-        page.links.append(link)
+    page.links.extend(extraction.links())  # counted as internal/external already
     main_text = _main_text(tree)
     page.word_count, page.text_bytes, page.fingerprint = text_fingerprint(main_text)
     page.terms = top_terms(main_text)

@@ -22,7 +22,8 @@ MAX_ADDRESSES = 20
 _TEXT_LIMIT = 32768
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_ASCII_LETTERS = bytes(byte if 0x61 <= byte <= 0x7A else 0x20 for byte in range(256))  # a-z kept, others a space
+# a-z and non-ASCII bytes kept, every other byte a space
+_SPLIT_ASCII = bytes(byte if 0x61 <= byte <= 0x7A or byte >= 0x80 else 0x20 for byte in range(256))
 _ADDRESS = re.compile(rb"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}")
 
 # Function words of English, German, French, Spanish, Italian, Portuguese and Dutch (3+ letters),
@@ -50,20 +51,35 @@ home menu search login sign contact privacy policy terms cookie cookies copyrigh
 read more click here share tweet comment comments reply posted post posts page pages next previous
 www http https com html
 """.split())
-_ASCII_STOP_WORDS = frozenset(word.encode("ascii") for word in STOP_WORDS if word.isascii())
+_STOP_WORDS_UTF8 = frozenset(word.encode("utf-8") for word in STOP_WORDS)
 
 
 def top_terms(text: str, limit: int = TERMS_PER_PAGE) -> tuple[str, ...]:
     """The ``limit`` commonest content words of ``text`` (ties: first occurrence first)."""
     if not text:
         return ()
-    text = text[:_TEXT_LIMIT].lower()
-    if text.isascii():  # the letters are a-z: split at every other byte instead of a Unicode regex
-        tokens = text.encode("ascii").translate(_ASCII_LETTERS).split()
-        words = [word for word in tokens if len(word) > 2 and word not in _ASCII_STOP_WORDS]
-        return tuple(word[:40].decode("ascii") for word, _ in Counter(words).most_common(limit))
-    words = [word for word in _WORD.findall(text) if word not in STOP_WORDS]
-    return tuple(word[:40] for word, _ in Counter(words).most_common(limit))
+    counts = Counter(word for word in _words(text[:_TEXT_LIMIT].lower()) if word not in _STOP_WORDS_UTF8)
+    return tuple(word.decode("utf-8", "surrogatepass")[:40] for word, _ in counts.most_common(limit))
+
+
+def _words(text: str) -> list[bytes]:
+    """The words of lowercase ``text`` (as ``_WORD`` finds them), UTF-8 encoded, in order.
+
+    Bytes split the text at every ASCII byte that is not a-z; only the few pieces holding other
+    characters are read with the Unicode regex (its letters are more than a-z).
+    """
+    data = text.encode("utf-8", "surrogatepass").translate(_SPLIT_ASCII)
+    pieces = [piece for piece in data.split() if len(piece) > 2]
+    if data.isascii():
+        return pieces
+    words = []
+    for piece in pieces:
+        if piece.isascii():
+            words.append(piece)
+        else:
+            found = _WORD.findall(piece.decode("utf-8", "surrogatepass"))
+            words.extend(word.encode("utf-8", "surrogatepass") for word in found)
+    return words
 
 
 def mailto_addresses(body: bytes) -> tuple[str, ...]:
