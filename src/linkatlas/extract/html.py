@@ -293,6 +293,16 @@ class _Extraction:
             states[element.mem_id] = state
         return state
 
+    def link_state(self, node, attrs: dict) -> tuple[str | None, bool, bool]:
+        """:meth:`state` of a link element, whose ``attrs`` the caller holds: a link without class,
+        id, role, style or hidden attribute is placed and hidden as its parent is (its own state
+        is not remembered: an element inside it that is asked for works it out again, the same)."""
+        if not _STATE_ATTRIBUTES.isdisjoint(attrs):
+            return self.state(node, attrs)
+        parent = node.parent
+        state = self.states.get(parent.mem_id) if parent is not None else None
+        return state if state is not None else self.state(parent)
+
     def own_state(self, element, parent_state: tuple[str | None, bool, bool],
                   attrs: dict | None = None) -> tuple[str | None, bool, bool]:
         placement, hidden, in_section = parent_state
@@ -306,7 +316,10 @@ class _Extraction:
             return placement, hidden, in_section
         if not hidden and ("hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or "")):
             hidden = True
-        category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
+        role, classes, element_id = attrs.get("role"), attrs.get("class"), attrs.get("id")
+        if role is None and classes is None and element_id is None and tag not in _TAG_CATEGORY:
+            return placement, hidden, in_section  # nothing names a landmark
+        category = _named_category(tag, role, classes, element_id)
         if category is not None:
             if tag in _TAG_CATEGORY:
                 if not (parent_state[2] and category in ("header", "footer")):
@@ -342,7 +355,9 @@ class _Extraction:
         return block
 
     def context(self, node, anchor: str, cache: dict, only_text: bool = False) -> str:
-        block = self.block_of(node)
+        block = node.parent
+        if block is not None and block.tag in _INLINE:
+            block = self.block_of(node)
         if block is None:
             return anchor[:MAX_CONTEXT]
         # An anchor split by inline tags ("exam<b>ple</b>" -> "example") is whole only in the text
@@ -350,19 +365,20 @@ class _Extraction:
         split = anchor and not only_text and _collapse(node.text(deep=True, separator=" "), MAX_ANCHOR) != anchor
         separator = "" if split else " "
         key = (block.mem_id, separator)
-        if key not in cache:
+        entry = cache.get(key)
+        if entry is None:
             if self.text_budget <= 0:
                 return anchor[:MAX_CONTEXT]  # blocks nested in blocks re-read the page over and over: hostile
-            cache[key] = [" ".join(block.text(deep=True, separator=separator).split()), 0]
-            self.text_budget -= len(cache[key][0])
-        text, start = cache[key]
+            entry = cache[key] = [" ".join(block.text(deep=True, separator=separator).split()), 0]
+            self.text_budget -= len(entry[0])
+        text, start = entry
         if len(text) <= MAX_CONTEXT:
             return text
         position = text.find(anchor, start) if anchor else -1
         if position < 0:
             position = start
         else:
-            cache[key][1] = position + len(anchor)
+            entry[1] = position + len(anchor)
         half = (MAX_CONTEXT - len(anchor)) // 2
         begin = max(0, min(position - max(half, 0), len(text) - MAX_CONTEXT))
         return text[begin: begin + MAX_CONTEXT]
@@ -375,7 +391,6 @@ class _Extraction:
         page = self.page
         keep_internal = self.keep_internal
         source_domain = self.source_domain
-        states = self.states
         ordinal = len(page.links)
         internal_links = external_links = 0
         base = page.base_url or page.url
@@ -408,13 +423,7 @@ class _Extraction:
             child = node.child
             only_text = child is None or (child.is_text_node and child.next is None)
             link_type, anchor, alt = _anchor(node, tag, attrs, only_text)
-            if _STATE_ATTRIBUTES.isdisjoint(attrs):  # placed and hidden as its parent is
-                parent = node.parent
-                state = states.get(parent.mem_id) if parent is not None else None
-                if state is None:
-                    state = self.state(parent)
-            else:
-                state = self.state(node, attrs)
+            state = self.link_state(node, attrs)
             context = ""
             if link_type == "text":
                 context = self.context(node, anchor, context_cache, only_text)

@@ -58,7 +58,7 @@ def top_terms(text: str, limit: int = TERMS_PER_PAGE) -> tuple[str, ...]:
     """The ``limit`` commonest content words of ``text`` (ties: first occurrence first)."""
     if not text:
         return ()
-    counts = Counter(word for word in _words(text[:_TEXT_LIMIT].lower()) if word not in _STOP_WORDS_UTF8)
+    counts = Counter([word for word in _words(text[:_TEXT_LIMIT].lower()) if word not in _STOP_WORDS_UTF8])
     return tuple(word.decode("utf-8", "surrogatepass")[:40] for word, _ in counts.most_common(limit))
 
 
