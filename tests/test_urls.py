@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from linkatlas.extract import urls
-from linkatlas.extract.urls import MAX_URL_LENGTH, extract_host, normalize_url, resolve_url, url_host, url_parts
+from linkatlas.extract.urls import (
+    MAX_URL_LENGTH, extract_host, normalize_url, resolve_absolute, resolve_url, url_host, url_parts,
+)
 
 
 def check_normalize(cases):
@@ -505,3 +509,21 @@ def test_url_host_reads_unnormalized_urls_as_found():
     assert url_host("https://user:pw@Example.COM:8443/x") == "Example.COM"
     assert url_host("http://a.com?x=1") == "a.com"
     assert url_host("http://a.com#top") == "a.com"
+
+
+def test_resolve_absolute_is_resolve_url_against_any_base():
+    rng = random.Random(20260101)
+    pieces = ["\t", "\n", " ", "#", "# x", "%", "%41", "%zz", "/", "\\", "..", ".", "?", "@", ":", "[", "]", "ü",
+              "\ud800", "\x00", "a", "B", "80", ":0", "xn--", "é.com", "x.com", "::1", "%2e%2E", "\u3002"]
+    hrefs = [
+        "http://a.com/x #frag", "http://a.com/x\t#frag", "https://a.com/ ", "http://a.com:80/", "http://[::1]:8080/",
+        "http://a.com/" + "x" * (MAX_URL_LENGTH + 1), "http://a.com/%7e/./../b", "http://EXAMPLE.com", "https://",
+        "http://\x00/", "http://a.com/\udfff", "http:///a", "http://a.com?q", "https://bücher.de/ü?ü#ü",
+    ]
+    hrefs += [rng.choice(["http://", "https://"]) + "".join(rng.choices(pieces, k=rng.randrange(0, 14)))
+              for _ in range(30_000)]
+    bases = [PAGE, RFC3986_BASE, "https://[::1]:8443/x/y?z", "http://bücher.de/a/b/", "https://x.org"]
+    for href in hrefs:
+        expected = resolve_url(href, bases[0])
+        assert all(resolve_url(href, base) == expected for base in bases[1:]), href
+        assert resolve_absolute(href) == expected, href

@@ -230,11 +230,7 @@ def resolve_url(href: str, base: str) -> str | None:
 def resolve_absolute(href: str) -> str | None:
     """:func:`resolve_url` of an href that starts with ``http://`` or ``https://``: the same
     against every usable base, so callers may remember it across pages."""
-    if len(href) > MAX_URL_LENGTH:
-        return None
-    href = href.partition("#")[0]
-    fast = _clean_absolute(href)
-    return fast if fast is not None else normalize_url(_clean(href))
+    return normalize_url(href.partition("#")[0]) if len(href) <= MAX_URL_LENGTH else None
 
 
 def _resolve_clean(href: str, base: _Base) -> str | None:
