@@ -185,12 +185,18 @@ def _collapse(text: str | None, limit: int) -> str:
 
 
 def _outermost(nodes: list) -> list:
-    """The nodes not nested in another node of the list (removing those removes all).
-    Each element is walked past once (``covered`` remembers the answer), so nesting is linear."""
+    """The nodes not nested in another node of the list (removing those removes all), each once:
+    a selector list yields an element once per selector it matches (lexbor), and removing an
+    element twice would free it twice. Each element is walked past once (``covered`` remembers
+    the answer), so nesting is linear."""
     marked = {node.mem_id for node in nodes}
     covered: dict[int, bool] = {}  # element -> it or an ancestor is marked
     outermost = []
+    taken: set[int] = set()
     for node in nodes:
+        if node.mem_id in taken:
+            continue
+        taken.add(node.mem_id)
         chain = []
         parent = node.parent
         while parent is not None and parent.mem_id not in marked and parent.mem_id not in covered:
