@@ -178,3 +178,55 @@ def test_ctrl_c_exits_130_consistent_and_rerun_completes(tmp_path):
     with open_index(clean) as index:
         ingest(index, [archive])
     assert content(interrupted) == content(clean)
+
+
+def test_row_batch_columns_are_the_rows_of_every_fetch_and_link():
+    """RowBatch turns links into columns once per batch and takes their source columns from the
+    fetch columns: the tables must hold exactly the rows written out one by one."""
+    from datetime import datetime
+
+    import pyarrow as pa
+
+    from linkatlas.extract.html import extract_page
+    from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA
+    from linkatlas.ingest import RowBatch
+
+    pages = [
+        None,  # a fetch without a page (a 404)
+        extract_page(b'<p>no links here</p>', "http://quiet.org/"),
+        extract_page(b'<head><meta http-equiv="refresh" content="0; url=http://next.org/"></head>'
+                     b'<nav><a href="https://a.org/x" rel="NoFollow">A</a></nav>'
+                     b'<p style="display:none">hid <a href="http://b.org/"><img alt="pic"></a></p>'
+                     b'<iframe src="http://c.org/f"></iframe><a href="/internal">in</a>', "http://source.org/p"),
+        extract_page(b'<a href="http://d.org/">d</a>', "http://two.org/", keep_internal=True),
+    ]
+    fetches = [
+        {"fetch_id": 10 + number, "url": f"http://site{number}.org/", "host": f"site{number}.org",
+         "domain": f"site{number}.org", "fetched_at": datetime(2026, 1, 1 + number, 12), "status": 200,
+         "title": f"page {number}", "analytics_ids": ["UA-1234-1"], "terms": None}
+        for number in range(len(pages))
+    ]
+    batch = RowBatch()
+    for fetch, page in zip(fetches, pages):
+        batch.add(fetch, page)
+    fetch_table, link_table = batch.tables()
+
+    expected_fetches = pa.Table.from_pylist(
+        [{name: fetch.get(name) for name in FETCH_SCHEMA.names} for fetch in fetches], schema=FETCH_SCHEMA)
+    expected_links = [
+        {"fetch_id": fetch["fetch_id"], "fetched_at": fetch["fetched_at"], "source_url": fetch["url"],
+         "source_host": fetch["host"], "source_domain": fetch["domain"], "target_url": link.target_url,
+         "target_host": link.target_host, "target_domain": link.target_domain, "anchor": link.anchor,
+         "alt": link.alt, "nofollow": link.nofollow, "ugc": link.ugc, "sponsored": link.sponsored,
+         "type": link.type, "placement": link.placement, "hidden": link.hidden, "context": link.context,
+         "ordinal": link.ordinal}
+        for fetch, page in zip(fetches, pages) if page is not None for link in page.links
+    ]
+    assert fetch_table.equals(expected_fetches)
+    assert link_table.schema == LINK_SCHEMA
+    assert link_table.to_pylist() == expected_links
+    assert batch.size == (4, 5)
+    assert [(row["fetch_id"], row["target_url"]) for row in expected_links] == [
+        (12, "http://next.org/"), (12, "https://a.org/x"), (12, "http://b.org/"), (12, "http://c.org/f"),
+        (13, "http://d.org/")]
+    assert RowBatch().tables()[1].num_rows == 0
