@@ -969,6 +969,10 @@ def _random_link(rng: random.Random) -> str:
 
 
 def _random_block(rng: random.Random, depth: int) -> str:
+    if rng.random() < 0.1:  # a link alone in its block, its anchor sometimes longer than MAX_ANCHOR
+        anchor = " ".join(rng.choices(_WORDS, k=rng.choice([1, 3, 60, 200])))
+        tag = rng.choice(["li", "p", "div"])
+        return f'<{tag}><a href="{escape(_random_href(rng))}">{anchor}</a></{tag}>'
     if depth > rng.randrange(2, 7) or rng.random() < 0.25:
         parts = [_random_link(rng) if rng.random() < 0.6 else " ".join(rng.choices(_WORDS, k=4)) for _ in range(4)]
         tag = rng.choice(_INLINE_TAGS)
@@ -1031,15 +1035,35 @@ def extracted(pages: list[tuple[str, bytes]], keep_internal: bool) -> list:
 
 
 @pytest.mark.parametrize("keep_internal", [False, True])
-def test_pages_come_out_the_same_with_the_shared_cache_cold_warm_or_off(monkeypatch, keep_internal):
+def test_pages_come_out_the_same_with_the_fast_paths_cold_warm_or_off(monkeypatch, keep_internal):
     pages = varied_pages(2, 120)
     html_module._absolute_target.cache_clear()
     cold = extracted(pages, keep_internal)
     warm = extracted(pages, keep_internal)
     monkeypatch.setattr(html_module, "_MAX_SHARED_HREF", -1)  # every href resolved per page
+    monkeypatch.setattr(html_module._Extraction, "link_state", lambda self, node, attrs: self.state(node, attrs))
+    monkeypatch.setattr(html_module._Extraction, "lone_link_context", lambda self, node, block, anchor: None)
     off = extracted(pages, keep_internal)
     assert cold == warm == off
     assert sum(len(links) for _, _, links in cold) > 2000
+
+
+def test_lone_link_context_is_the_context_read_from_its_block():
+    checked = 0
+    for url, body in varied_pages(7, 150):
+        extraction = _extraction(url, body)
+        for node, attrs in _link_elements(extraction):
+            child, block = node.child, node.parent
+            if node.tag != "a" or block is None or block.tag in html_module._INLINE:
+                continue
+            only_text = child is None or (child.is_text_node and child.next is None)
+            anchor = html_module._anchor(node, "a", attrs, only_text)[1]
+            lone = extraction.lone_link_context(node, block, anchor) if only_text else None
+            if lone is not None:
+                read = " ".join(block.text(deep=True, separator=" ").split())
+                assert lone == read[:MAX_CONTEXT] == anchor[:MAX_CONTEXT]
+                checked += 1
+    assert checked > 100
 
 
 def test_link_state_from_the_parent_agrees_with_the_walk():
@@ -1186,3 +1210,25 @@ def test_an_element_matching_several_boilerplate_names_is_removed_once():
     outermost = html_module._outermost(matches)
     assert sorted(node.attributes.get("class") for node in outermost) == ["header footer sidebar", "menu"]
     assert page_of(markup).word_count == 3  # "kept words tail"
+
+
+def test_lone_link_context_spends_the_text_budget_as_reading_the_block_does(monkeypatch):
+    rng = random.Random(8)
+    blocks = []
+    for number in range(60):
+        anchor = " ".join(rng.choices(_WORDS, k=rng.choice([2, 30, 150])))  # 150 words: longer than MAX_ANCHOR
+        blocks.append(f'<li><a href="http://t{number}.org/">{anchor}</a></li>')
+        blocks.append(f'<p>{" ".join(rng.choices(_WORDS, k=60))} <a href="http://u{number}.org/">x{number}</a> end</p>')
+    body = ("<ul>" + "".join(blocks) + "</ul>").encode()
+
+    def contexts(budget: int) -> list[str]:
+        extraction = _extraction(SOURCE, body, keep_internal=False)
+        extraction.text_budget = budget
+        return [link.context for link in extraction.links()]
+
+    budgets = [0, 1, 500, 3000, 9000, 20000, 10**9]
+    fast = [contexts(budget) for budget in budgets]
+    monkeypatch.setattr(html_module._Extraction, "lone_link_context", lambda self, node, block, anchor: None)
+    general = [contexts(budget) for budget in budgets]
+    assert fast == general
+    assert len({tuple(result) for result in general}) >= 4  # the budget runs out at different links

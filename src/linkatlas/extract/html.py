@@ -366,6 +366,10 @@ class _Extraction:
             block = self.block_of(node)
         if block is None:
             return anchor[:MAX_CONTEXT]
+        if only_text:
+            lone = self.lone_link_context(node, block, anchor)
+            if lone is not None:
+                return lone
         # An anchor split by inline tags ("exam<b>ple</b>" -> "example") is whole only in the text
         # joined without separators; otherwise the spaced text reads better around block tags.
         split = anchor and not only_text and _collapse(node.text(deep=True, separator=" "), MAX_ANCHOR) != anchor
@@ -388,6 +392,16 @@ class _Extraction:
         half = (MAX_CONTEXT - len(anchor)) // 2
         begin = max(0, min(position - max(half, 0), len(text) - MAX_CONTEXT))
         return text[begin: begin + MAX_CONTEXT]
+
+    def lone_link_context(self, node, block, anchor: str) -> str | None:
+        """The context of a text-only link that is all its block holds (``<li><a>..</a></li>``),
+        without reading the block: its text is the anchor's, so the window is the anchor's start.
+        Charged to the text budget as reading the block would be (no other link reads that
+        block). None for any other link, or an anchor cut at MAX_ANCHOR."""
+        if not 0 < len(anchor) < MAX_ANCHOR or node.next is not None or block.child.mem_id != node.mem_id:
+            return None
+        self.text_budget -= len(anchor)  # once spent, the budget stays spent: reading or not, the same answer
+        return anchor[:MAX_CONTEXT]
 
     def links(self) -> list[Link]:
         """The page's links in document order, numbered after those already on the page; internal
