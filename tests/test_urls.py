@@ -527,3 +527,22 @@ def test_resolve_absolute_is_resolve_url_against_any_base():
         expected = resolve_url(href, bases[0])
         assert all(resolve_url(href, base) == expected for base in bases[1:]), href
         assert resolve_absolute(href) == expected, href
+
+
+def test_memos_keep_short_strings_only():
+    from linkatlas.extract import domains
+
+    urls._normalize.cache_clear()
+    domains.domain_of.cache_clear()
+    long_urls = [f"http://h{i}.org/a b/./{'x' * 3000}" for i in range(50)]
+    long_hosts = [f"{'a' * 60}.{'b' * 60}.{'c' * 60}.{'d' * 60}.{'e' * 60}.{i}.org" for i in range(50)]  # over 255
+    for url in long_urls:
+        assert urls._normalize(url) == urls._normalize.__wrapped__(url)
+        assert urls._normalize(url).endswith("/a%20b/" + "x" * 3000)
+    for host in long_hosts:
+        assert domains.domain_of(host) == domains.domain_of.__wrapped__(host) == f"{host.rsplit('.', 2)[1]}.org"
+    assert urls._normalize.cache_info().currsize == 0  # nothing hundreds of characters long is kept
+    assert domains.domain_of.cache_info().currsize == 0
+    assert urls._normalize("http://a.org/a b") == "http://a.org/a%20b"
+    assert domains.domain_of("www.a.org") == "a.org"
+    assert urls._normalize.cache_info().currsize == domains.domain_of.cache_info().currsize == 1

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
+from linkatlas.extract.caching import short_key_cache
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.encoding import decode_html
 from linkatlas.extract.fingerprint import text_fingerprint
@@ -220,7 +221,7 @@ def _ancestors_of(nodes, ancestors: set[int]) -> set[int]:
     return ancestors
 
 
-@functools.lru_cache(maxsize=4096)
+@short_key_cache(maxsize=4096, max_chars=512)
 def _named_category(tag: str, role: str | None, classes: str | None, element_id: str | None) -> str | None:
     """The placement a container's tag, role, class and id name, or None."""
     role = (role or "").strip().lower()

@@ -31,6 +31,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import unquote
 
+from linkatlas.extract.caching import short_key_cache
 from linkatlas.extract.domains import normalize_host
 
 __all__ = [
@@ -91,7 +92,7 @@ def _clean_absolute(url: str) -> str | None:
     return url
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@short_key_cache(maxsize=1 << 15, max_chars=512)
 def _normalize(url: str) -> str | None:
     url = _clean(url)
     if url is None:
@@ -279,7 +280,7 @@ def _resolve(href: str, base: _Base) -> str | None:
     return base.origin + _normalize_path_query(merged, query)
 
 
-@functools.lru_cache(maxsize=1024)
+@short_key_cache(maxsize=1024, max_chars=2048)
 def _parse_base(base: str) -> _Base | None:
     url = normalize_url(base)
     if url is None:
