@@ -230,3 +230,34 @@ def test_row_batch_columns_are_the_rows_of_every_fetch_and_link():
         (12, "http://next.org/"), (12, "https://a.org/x"), (12, "http://b.org/"), (12, "http://c.org/f"),
         (13, "http://d.org/")]
     assert RowBatch().tables()[1].num_rows == 0
+
+
+def test_write_batch_inserts_all_rows_of_a_new_batch_and_only_the_new_fetches_of_a_mixed_one(db_path):
+    """write_batch skips the filter when every fetch of the batch is new; with a fetch already
+    stored, or one twice in the batch, only the first new copy and its links go in."""
+    from datetime import datetime
+
+    import pyarrow as pa
+
+    from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA
+
+    def batch(rows: list[tuple[int, str, int]]):  # (fetch_id, url, links)
+        when = datetime(2026, 3, 1)
+        host = {"host": "h.org", "domain": "h.org"}
+        fetches = pa.Table.from_pylist([{"fetch_id": fetch_id, "url": url, "fetched_at": when, "origin": "warc", **host}
+                                        for fetch_id, url, _ in rows], schema=FETCH_SCHEMA)
+        links = pa.Table.from_pylist([
+            {"fetch_id": fetch_id, "fetched_at": when, "source_url": url, "source_host": "h.org",
+             "source_domain": "h.org", "target_url": f"http://t{n}.org/", "target_host": f"t{n}.org",
+             "target_domain": f"t{n}.org", "type": "text", "ordinal": n}
+            for fetch_id, url, count in rows for n in range(count)], schema=LINK_SCHEMA)
+        return fetches, links
+
+    with open_index(db_path) as index:
+        first = index.write_batch(*batch([(1, "http://a.org/", 2), (2, "http://b.org/", 3)]))
+        second = index.write_batch(*batch([(3, "http://a.org/", 5), (4, "http://c.org/", 1), (5, "http://c.org/", 4)]))
+        stored = index.sql("SELECT fetch_id, count(l.fetch_id) FROM fetches f LEFT JOIN links l USING (fetch_id) "
+                           "GROUP BY fetch_id ORDER BY fetch_id")
+    assert (first.fetches, first.links) == (2, 5)
+    assert (second.fetches, second.links) == (1, 1)  # a.org is stored already; c.org's first copy only
+    assert stored == [(1, 2), (2, 3), (4, 1)]
