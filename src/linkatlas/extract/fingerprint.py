@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-__all__ = ["tokens", "word_hashes", "simhash", "text_fingerprint", "hamming"]
+__all__ = ["tokens", "word_hashes", "utf8_word_hashes", "simhash", "text_fingerprint", "utf8_fingerprint", "hamming"]
 
 _WORD = re.compile(r"\w+")
 _BITS = np.arange(64, dtype=np.uint64)
@@ -60,7 +60,12 @@ def _power_table(base: int, count: int) -> np.ndarray:
 
 def word_hashes(text: str) -> tuple[np.ndarray, int]:
     """(64-bit hash of every lowercase word in order, total UTF-8 bytes of the words)."""
-    data = np.frombuffer(text.lower().encode("utf-8", "replace"), dtype=np.uint8)
+    return utf8_word_hashes(text.lower().encode("utf-8", "replace"))
+
+
+def utf8_word_hashes(lowercase_utf8: bytes) -> tuple[np.ndarray, int]:
+    """:func:`word_hashes` of a text given as the UTF-8 bytes of its lowercase form."""
+    data = np.frombuffer(lowercase_utf8, dtype=np.uint8)
     if data.size == 0:
         return np.zeros(0, dtype=np.uint64), 0
     inside = np.zeros(data.size + 2, dtype=np.int8)  # 1 on word bytes, padded with a 0 each side
@@ -110,7 +115,12 @@ def simhash(words: list[str], shingle: int = 3) -> int | None:
 
 def text_fingerprint(text: str) -> tuple[int, int, int | None]:
     """(word count, UTF-8 bytes of the words, simhash) of a text."""
-    hashes, text_bytes = word_hashes(text)
+    return utf8_fingerprint(text.lower().encode("utf-8", "replace"))
+
+
+def utf8_fingerprint(lowercase_utf8: bytes) -> tuple[int, int, int | None]:
+    """:func:`text_fingerprint` of a text given as the UTF-8 bytes of its lowercase form."""
+    hashes, text_bytes = utf8_word_hashes(lowercase_utf8)
     return len(hashes), text_bytes, _simhash(hashes)
 
 

@@ -28,8 +28,8 @@ from selectolax.lexbor import LexborHTMLParser
 from linkatlas.extract.caching import short_key_cache
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.encoding import decode_html
-from linkatlas.extract.fingerprint import text_fingerprint
-from linkatlas.extract.terms import mailto_addresses, top_terms
+from linkatlas.extract.fingerprint import text_fingerprint, utf8_fingerprint
+from linkatlas.extract.terms import TEXT_LIMIT, mailto_addresses, top_terms, top_terms_utf8
 from linkatlas.extract.urls import resolve_absolute, resolve_url, url_host
 
 __all__ = [
@@ -572,6 +572,18 @@ def _main_text(tree: LexborHTMLParser) -> str:
     return root.text(deep=True, separator=" ")
 
 
+def _text_facts(text: str) -> tuple[int, int, int | None, tuple[str, ...]]:
+    """(word count, word bytes, simhash, top terms) of the main text, lowercased and encoded once
+    for both when it can be (a text with lone surrogates is read by each its own way)."""
+    lowercase = text.lower()
+    try:
+        data = lowercase.encode("utf-8")
+    except UnicodeEncodeError:
+        return (*text_fingerprint(text), top_terms(text))
+    terms = top_terms_utf8(data) if len(text) <= TEXT_LIMIT else top_terms(text)
+    return (*utf8_fingerprint(data), terms)
+
+
 def extract_page(
     body: bytes,
     url: str,
@@ -590,8 +602,6 @@ def extract_page(
     page.analytics_ids = analytics_ids(body)
     add_links(page, refresh_links, keep_internal)  # <head> comes first
     page.links.extend(extraction.links())  # counted as internal/external already
-    main_text = _main_text(tree)
-    page.word_count, page.text_bytes, page.fingerprint = text_fingerprint(main_text)
-    page.terms = top_terms(main_text)
+    page.word_count, page.text_bytes, page.fingerprint, page.terms = _text_facts(_main_text(tree))
     page.emails = mailto_addresses(body)
     return page

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["STOP_WORDS", "top_terms", "mailto_addresses", "TERMS_PER_PAGE", "MAX_ADDRESSES"]
+__all__ = ["STOP_WORDS", "top_terms", "top_terms_utf8", "mailto_addresses", "TERMS_PER_PAGE", "MAX_ADDRESSES", "TEXT_LIMIT"]
 
 TERMS_PER_PAGE = 24
 MAX_ADDRESSES = 20
-_TEXT_LIMIT = 32768
+TEXT_LIMIT = 32768
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # a-z and non-ASCII bytes kept, every other byte a space
@@ -58,17 +58,23 @@ def top_terms(text: str, limit: int = TERMS_PER_PAGE) -> tuple[str, ...]:
     """The ``limit`` commonest content words of ``text`` (ties: first occurrence first)."""
     if not text:
         return ()
-    counts = Counter([word for word in _words(text[:_TEXT_LIMIT].lower()) if word not in _STOP_WORDS_UTF8])
+    return top_terms_utf8(text[:TEXT_LIMIT].lower().encode("utf-8", "surrogatepass"), limit)
+
+
+def top_terms_utf8(lowercase_utf8: bytes, limit: int = TERMS_PER_PAGE) -> tuple[str, ...]:
+    """:func:`top_terms` of a text given as the UTF-8 bytes of its lowercase form (of at most
+    ``TEXT_LIMIT`` characters)."""
+    counts = Counter([word for word in _words(lowercase_utf8) if word not in _STOP_WORDS_UTF8])
     return tuple(word.decode("utf-8", "surrogatepass")[:40] for word, _ in counts.most_common(limit))
 
 
-def _words(text: str) -> list[bytes]:
-    """The words of lowercase ``text`` (as ``_WORD`` finds them), UTF-8 encoded, in order.
+def _words(lowercase_utf8: bytes) -> list[bytes]:
+    """The words of a lowercase text (as ``_WORD`` finds them), UTF-8 encoded, in order.
 
     Bytes split the text at every ASCII byte that is not a-z; only the few pieces holding other
     characters are read with the Unicode regex (its letters are more than a-z).
     """
-    data = text.encode("utf-8", "surrogatepass").translate(_SPLIT_ASCII)
+    data = lowercase_utf8.translate(_SPLIT_ASCII)
     pieces = [piece for piece in data.split() if len(piece) > 2]
     if data.isascii():
         return pieces
