@@ -97,6 +97,7 @@ _ANALYTICS = (  # (prefix, the id pattern starting with it)
     (b"G-", re.compile(rb"G-[A-Z0-9]{6,12}(?![\w-])")),
 )
 _DASH = ord("-")
+_PREFIX_BY_LAST_BYTE = {literal[-2]: (literal, pattern) for literal, pattern in _ANALYTICS}  # A M b G: one each
 _ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
 
 
@@ -511,6 +512,8 @@ def _head_facts(tree: LexborHTMLParser, page: Page, extraction: _Extraction, x_r
 
 
 def _meta_fact(attrs, page: Page, robots: list[str], refresh_hrefs: list[str]) -> None:
+    if "name" not in attrs and "http-equiv" not in attrs:
+        return  # charset, property (Open Graph), itemprop...: none of ours
     name = (attrs.get("name") or "").strip().lower()
     content = attrs.get("content") or ""
     if name in ("robots", "googlebot"):
@@ -536,19 +539,19 @@ def analytics_ids(body: bytes) -> tuple[str, ...]:
     found: set[str] = set()
     google_tag = None
     for dash in candidates.tolist():
-        for literal, pattern in _ANALYTICS:
-            start = dash + 1 - len(literal)
-            if start < 0 or not body.startswith(literal, start):
+        literal, pattern = _PREFIX_BY_LAST_BYTE[body[dash - 1]]  # the only prefix that can end here
+        start = dash + 1 - len(literal)
+        if start < 0 or not body.startswith(literal, start):
+            continue
+        match = pattern.match(body, start)
+        if match is None:
+            continue
+        if literal == b"G-":
+            if google_tag is None:  # "G-" alone is too common to mean Google Analytics
+                google_tag = b"gtag" in body or b"googletagmanager" in body
+            if not google_tag:
                 continue
-            match = pattern.match(body, start)
-            if match is None:
-                continue
-            if literal == b"G-":
-                if google_tag is None:  # "G-" alone is too common to mean Google Analytics
-                    google_tag = b"gtag" in body or b"googletagmanager" in body
-                if not google_tag:
-                    continue
-            found.add(match.group().decode())
+        found.add(match.group().decode())
     return tuple(sorted(found))
 
 
