@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from operator import itemgetter
 
 __all__ = ["STOP_WORDS", "top_terms", "top_terms_utf8", "mailto_addresses", "TERMS_PER_PAGE", "MAX_ADDRESSES", "TEXT_LIMIT"]
 
@@ -51,6 +52,7 @@ home menu search login sign contact privacy policy terms cookie cookies copyrigh
 read more click here share tweet comment comments reply posted post posts page pages next previous
 www http https com html
 """.split())
+_COUNT = itemgetter(1)
 _STOP_WORDS_UTF8 = frozenset(word.encode("utf-8") for word in STOP_WORDS)
 
 
@@ -65,7 +67,9 @@ def top_terms_utf8(lowercase_utf8: bytes, limit: int = TERMS_PER_PAGE) -> tuple[
     """:func:`top_terms` of a text given as the UTF-8 bytes of its lowercase form (of at most
     ``TEXT_LIMIT`` characters)."""
     counts = Counter([word for word in _words(lowercase_utf8) if word not in _STOP_WORDS_UTF8])
-    return tuple(word.decode("utf-8", "surrogatepass")[:40] for word, _ in counts.most_common(limit))
+    # Counter.most_common's order (count, then first seen), by one C sort rather than a Python heap
+    commonest = sorted(counts.items(), key=_COUNT, reverse=True)[:limit]
+    return tuple(word.decode("utf-8", "surrogatepass")[:40] for word, _ in commonest)
 
 
 def _words(lowercase_utf8: bytes) -> list[bytes]:
