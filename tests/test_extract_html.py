@@ -1244,3 +1244,18 @@ def test_main_text_facts_lowercased_once_agree_with_each_function_alone():
     texts += ["".join(rng.choices(alphabet, k=rng.randrange(0, 300))) for _ in range(500)]
     for text in texts:
         assert html_module._text_facts(text) == (*text_fingerprint(text), top_terms(text)), text[:40]
+
+
+def test_mailto_vector_scan_agrees_with_bytes_find():
+    from linkatlas.extract import terms
+
+    rng = random.Random(10)
+    pieces = [b"mailto:", b"MAILTO:", b"Mailto:", b"mAILTO:", b"maIlto:", b"ailto:", b"m", b"M", b"a@b.co", b":",
+              b"x.y+z@ex-ample.org", b"@", b" ", b"\xff", b"-", b"a" * 70]
+    bodies = [b"".join(rng.choices(pieces, k=rng.randrange(0, 40))) for _ in range(20_000)]
+    bodies += [b"ailto:" * 5000, b"mailto:" * 5000 + b"MAILTO:x@y.org", b":" * 10_000, b"mAILTO:a@b.org"]
+    for body in bodies:
+        assert terms._starts_by_vector(body) == terms._starts_by_find(body), body[:80]
+    many = b"".join(b"mailto:user%d@example.org " % number for number in range(200)) + b"MAILTO:last@a.org"
+    assert len(many) < terms._VECTOR_SCAN_FROM < len(many * 8)
+    assert terms.mailto_addresses(many * 8) == terms.mailto_addresses(many)  # the cap (80 found) is reached first

@@ -16,6 +16,8 @@ import re
 from collections import Counter
 from operator import itemgetter
 
+import numpy as np
+
 __all__ = ["STOP_WORDS", "top_terms", "top_terms_utf8", "mailto_addresses", "TERMS_PER_PAGE", "MAX_ADDRESSES", "TEXT_LIMIT"]
 
 TERMS_PER_PAGE = 24
@@ -25,6 +27,10 @@ TEXT_LIMIT = 32768
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # a-z and non-ASCII bytes kept, every other byte a space
 _SPLIT_ASCII = bytes(byte if 0x61 <= byte <= 0x7A or byte >= 0x80 else 0x20 for byte in range(256))
+_TAILS = (b"ailto:", b"AILTO:")
+_COLON = ord(":")
+_LOWER_M = ord("m")
+_VECTOR_SCAN_FROM = 1 << 15  # bytes: from here one NumPy pass beats two bytes.find scans
 _ADDRESS = re.compile(rb"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}")
 
 # Function words of English, German, French, Spanish, Italian, Portuguese and Dutch (3+ letters),
@@ -95,12 +101,38 @@ def _words(lowercase_utf8: bytes) -> list[bytes]:
 def mailto_addresses(body: bytes) -> tuple[str, ...]:
     """The distinct ``mailto:`` addresses of a page (scheme in any case), lowercase, sorted (at most 20)."""
     found: set[str] = set()
-    for tail in (b"ailto:", b"AILTO:"):  # bytes.find is a fast scan; the regex runs only at the hits
-        position = body.find(tail)
-        while position != -1 and len(found) < 4 * MAX_ADDRESSES:
-            if position > 0 and body[position - 1] in b"mM" and body[position:position + 6].lower() == b"ailto:":
-                match = _ADDRESS.match(body, position + 6)
-                if match is not None:
-                    found.add(match.group().decode("ascii").lower())
-            position = body.find(tail, position + 6)
+    starts = _starts_by_find(body) if len(body) < _VECTOR_SCAN_FROM else _starts_by_vector(body)
+    for start in starts:  # the regex runs only where an address may start
+        if len(found) >= 4 * MAX_ADDRESSES:
+            break
+        match = _ADDRESS.match(body, start)
+        if match is not None:
+            found.add(match.group().decode("ascii").lower())
     return tuple(sorted(found)[:MAX_ADDRESSES])
+
+
+def _starts_by_find(body: bytes) -> list[int]:
+    """Offsets just after each "mailto:" spelled "m"/"M" + "ailto:" or "AILTO:" (the lowercase
+    ones first, then the uppercase, each in page order), by ``bytes.find``: fast on small pages."""
+    starts = []
+    for tail in _TAILS:
+        position = body.find(tail)
+        while position != -1:
+            if position > 0 and body[position - 1] in b"mM":
+                starts.append(position + 6)
+            position = body.find(tail, position + 6)
+    return starts
+
+
+def _starts_by_vector(body: bytes) -> list[int]:
+    """:func:`_starts_by_find` by one NumPy pass over the colons: faster on big pages."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    colons = np.flatnonzero(data[6:] == _COLON) + 6  # colons with six bytes before them
+    after_m = (data[colons - 6] | 0x20) == _LOWER_M
+    starts = []
+    for tail in _TAILS:
+        ends_tail = after_m.copy()
+        for offset, byte in enumerate(reversed(tail[:-1]), start=1):
+            ends_tail &= data[colons - offset] == byte
+        starts.extend((colons[ends_tail] + 1).tolist())
+    return starts
