@@ -261,3 +261,29 @@ def test_write_batch_inserts_all_rows_of_a_new_batch_and_only_the_new_fetches_of
     assert (first.fetches, first.links) == (2, 5)
     assert (second.fetches, second.links) == (1, 1)  # a.org is stored already; c.org's first copy only
     assert stored == [(1, 2), (2, 3), (4, 1)]
+
+
+def test_ingest_leaves_the_garbage_collector_as_it_found_it(db_path):
+    import gc
+
+    from linkatlas import ingest as ingest_module
+
+    seen = []
+    real = ingest_module._Ingestor.ingest_file
+
+    def watching(self, path):
+        seen.append(gc.get_freeze_count())
+        return real(self, path)
+
+    ingest_module._Ingestor.ingest_file = watching
+    try:
+        with open_index(db_path) as index:
+            ingest(index, [WARC_DATA / "example.warc.gz"])
+            assert seen[-1] > 0 and gc.get_freeze_count() == 0  # frozen during the run only
+            gc.freeze()  # someone else's frozen objects stay frozen
+            frozen = gc.get_freeze_count()
+            ingest(index, [WARC_DATA / "whirlwind.warc.gz"])
+            assert gc.get_freeze_count() == frozen == seen[-1]
+    finally:
+        ingest_module._Ingestor.ingest_file = real
+        gc.unfreeze()
