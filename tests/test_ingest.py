@@ -263,7 +263,7 @@ def test_write_batch_inserts_all_rows_of_a_new_batch_and_only_the_new_fetches_of
     assert stored == [(1, 2), (2, 3), (4, 1)]
 
 
-def test_ingest_leaves_the_garbage_collector_as_it_found_it(db_path):
+def test_ingest_leaves_the_garbage_collector_as_it_found_it(db_path, monkeypatch):
     import gc
 
     from linkatlas import ingest as ingest_module
@@ -275,14 +275,13 @@ def test_ingest_leaves_the_garbage_collector_as_it_found_it(db_path):
         seen.append(gc.get_freeze_count())
         return real(self, path)
 
-    ingest_module._Ingestor.ingest_file = watching
-    try:
-        with open_index(db_path) as index:
-            ingest(index, [WARC_DATA / "example.warc.gz"])
-            assert seen[-1] > 0 and gc.get_freeze_count() == 0  # frozen during the run only
-            gc.freeze()  # someone else's frozen objects stay frozen
+    monkeypatch.setattr(ingest_module._Ingestor, "ingest_file", watching)
+    with open_index(db_path) as index:
+        ingest(index, [WARC_DATA / "example.warc.gz"])
+        assert seen[-1] > 0 and gc.get_freeze_count() == 0  # frozen during the run only
+        gc.freeze()  # someone else's frozen objects stay frozen
+        try:
             ingest(index, [WARC_DATA / "whirlwind.warc.gz"])
             assert gc.get_freeze_count() > 0
-    finally:
-        ingest_module._Ingestor.ingest_file = real
-        gc.unfreeze()
+        finally:
+            gc.unfreeze()
