@@ -5,6 +5,7 @@ hidden flag and context; the page facts; and hostile input. Expected values come
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 import textwrap
@@ -14,8 +15,10 @@ from html import escape
 import pytest
 
 from linkatlas.extract import html as html_module
+from linkatlas.extract.domains import domain_of
 from linkatlas.extract.fingerprint import hamming
 from linkatlas.extract.html import MAX_ANCHOR, MAX_CONTEXT, MAX_LINKS_PER_PAGE, Link, Page, extract_page
+from linkatlas.extract.urls import normalize_url, resolve_url, url_host
 
 SOURCE = "http://www.source-site.com/blog/post.html"
 TARGET = "http://target.org/page"
@@ -903,3 +906,356 @@ def test_deeply_nested_divs_do_not_crash_the_process():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split("\n")[:2] == ["1 http://target.org/ deep", "1 nav True"]
+
+
+# --- fast paths agree with the general code -------------------------------------------------
+# Each fast path is checked against the general code it stands in for, on a seeded set of
+# varied and hostile pages: odd hrefs (case, spaces, controls, escapes, IDN, ports, dot
+# segments, other schemes), nested inline and block markup, landmark names, hidden styles.
+
+_HREF_HOSTS = ["target.org", "WWW.Target.ORG", "bücher.de", "xn--bcher-kva.de", "a.b.blogspot.com", "192.0.2.7",
+               "[2001:db8::1]", "co.uk", "x.co.uk", "ex%41mple.net", "bad..host", "www.source-site.com", "a" * 70 + ".com"]
+_HREF_TAILS = ["", "/", "/a/b/../c", "/./x", "/%7euser", "/%41%2F", "/sp ace", "/ünï", "?q=1&r", "#frag", "/x#y",
+               "/a\\b", "/%zz", "/tab\there", "/nl\nx", "?", "/a/..", "/" + "p" * 600, "/%e2%82%ac", "/[x]", ":8080/x",
+               ":99999/", ":/x", "/a #b", "/a\t#b ", " "]
+_HREF_STARTS = ["http://", "https://", "HTTP://", "http:", "//", "", "javascript:", "mailto:", "ftp://", " http://",
+                "http:\\\\", "\thttps://"]
+_WORDS = "alpha beta casino loans über café 東京 the and home".split()
+_NAMES = ["nav", "menu", "footer", "site-footer", "entry-header", "post-footer", "sidebar", "widget", "comment",
+          "reply", "header", "masthead", "content", "main-nav-wrapper", "NAV", "x", ""]
+_STYLES = ["", "display:none", "display : none", "visibility:hidden", "font-size:0", "font-size:0.0em;", "color:red"]
+_INLINE_TAGS = ["span", "b", "em", "font", "small", "label"]
+_BLOCK_TAGS = ["div", "p", "li", "section", "article", "aside", "nav", "header", "footer", "main", "td"]
+
+
+def _random_href(rng: random.Random) -> str:
+    if rng.random() < 0.3:
+        return rng.choice(["", "/", "rel/x.html", "../up", "./here", "?p=2", "#top", "/%7e", "x:y"]) + rng.choice(
+            _HREF_TAILS)
+    href = rng.choice(_HREF_STARTS) + rng.choice(_HREF_HOSTS) + rng.choice(_HREF_TAILS)
+    return href.upper() if rng.random() < 0.05 else href
+
+
+def _random_attributes(rng: random.Random) -> str:
+    markup = ""
+    if rng.random() < 0.3:
+        markup += f' class="{rng.choice(_NAMES)} {rng.choice(_NAMES)}"'
+    if rng.random() < 0.1:
+        markup += f' id="{rng.choice(_NAMES)}"'
+    if rng.random() < 0.15:
+        markup += f' style="{rng.choice(_STYLES)}"'
+    if rng.random() < 0.03:
+        markup += " hidden"
+    if rng.random() < 0.05:
+        markup += f' role="{rng.choice(["navigation", "banner", "contentinfo", "complementary", "main", "Comment"])}"'
+    return markup
+
+
+def _random_link(rng: random.Random) -> str:
+    href = escape(_random_href(rng))
+    rel = f' rel="{rng.choice(["nofollow", "NoFollow ugc", "sponsored noopener"])}"' if rng.random() < 0.3 else ""
+    kind = rng.random()
+    if kind < 0.05:
+        return f'<iframe src="{href}"></iframe>'
+    if kind < 0.1:
+        return f'<area href="{href}" alt="{rng.choice(_WORDS)}"{rel}>'
+    inner = " ".join(rng.choices(_WORDS, k=rng.randrange(0, 5)))
+    if rng.random() < 0.2:
+        inner = f'<img src="i.png" alt="{rng.choice(_WORDS)}">' + inner
+    elif rng.random() < 0.2:
+        tag = rng.choice(_INLINE_TAGS)
+        inner = f"{rng.choice(_WORDS)}<{tag}>{inner}</{tag}>"
+    return f'<a href="{href}"{rel}{_random_attributes(rng)}>{inner}</a>'
+
+
+def _random_block(rng: random.Random, depth: int) -> str:
+    if rng.random() < 0.1:  # a link alone in its block, its anchor sometimes longer than MAX_ANCHOR
+        anchor = " ".join(rng.choices(_WORDS, k=rng.choice([1, 3, 60, 200])))
+        tag = rng.choice(["li", "p", "div"])
+        return f'<{tag}><a href="{escape(_random_href(rng))}">{anchor}</a></{tag}>'
+    if depth > rng.randrange(2, 7) or rng.random() < 0.25:
+        parts = [_random_link(rng) if rng.random() < 0.6 else " ".join(rng.choices(_WORDS, k=4)) for _ in range(4)]
+        tag = rng.choice(_INLINE_TAGS)
+        return " ".join(parts) + f"<{tag}{_random_attributes(rng)}>{_random_link(rng)} tail</{tag}>"
+    tag = rng.choice(_BLOCK_TAGS)
+    inner = "".join(_random_block(rng, depth + 1) for _ in range(rng.randrange(1, 4)))
+    return f"<{tag}{_random_attributes(rng)}>{inner}</{tag}>"
+
+
+def varied_pages(seed: int, count: int) -> list[tuple[str, bytes]]:
+    """(page URL, body) pairs: seeded, varied and hostile markup (see above)."""
+    rng = random.Random(seed)
+    pages = []
+    for number in range(count):
+        head = f'<base href="{escape(_random_href(rng))}">' if rng.random() < 0.2 else ""
+        body = "".join(_random_block(rng, 0) for _ in range(rng.randrange(1, 6)))
+        if rng.random() < 0.1:
+            body += "<b>" * 200 + _random_link(rng) + "</b>" * 200
+        if rng.random() < 0.1:
+            body += "".join(_random_link(rng) for _ in range(300))
+        url = f"{rng.choice(['http', 'https'])}://{rng.choice(['www.source-site.com', 'bücher.de', '192.0.2.7'])}/d/p{number}"
+        markup = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+        pages.append((normalize_url(url), markup.encode()))
+    return pages
+
+
+def _extraction(url: str, body: bytes, keep_internal: bool = True) -> html_module._Extraction:
+    tree = html_module.LexborHTMLParser(body)
+    page = Page(url=url)
+    extraction = html_module._Extraction(tree, page, keep_internal)
+    html_module._head_facts(tree, page, extraction, None)
+    return extraction
+
+
+def _link_elements(extraction: html_module._Extraction):
+    for node in extraction.tree.css(html_module._LINK_SELECTOR):
+        yield node, node.attributes
+
+
+def test_shared_absolute_targets_agree_with_per_page_resolution():
+    checked = 0
+    for url, body in varied_pages(1, 150):
+        extraction = _extraction(url, body)
+        base = extraction.page.base_url or url
+        for _, attrs in _link_elements(extraction):
+            href = attrs.get("href") or attrs.get("src") or ""
+            if href.startswith(("http://", "https://")):
+                general = resolve_url(href, base)
+                expected = None if general is None else (general, url_host(general), domain_of(url_host(general)))
+                assert html_module._absolute_target(href) == expected, (href, base)
+                checked += 1
+    assert checked > 1000
+
+
+def extracted(pages: list[tuple[str, bytes]], keep_internal: bool) -> list:
+    return [
+        (page.internal_links, page.external_links, page.links)
+        for page in (extract_page(body, url, keep_internal=keep_internal) for url, body in pages)
+    ]
+
+
+@pytest.mark.parametrize("keep_internal", [False, True])
+def test_pages_come_out_the_same_with_the_fast_paths_cold_warm_or_off(monkeypatch, keep_internal):
+    pages = varied_pages(2, 120)
+    html_module._absolute_target.cache_clear()
+    cold = extracted(pages, keep_internal)
+    warm = extracted(pages, keep_internal)
+    monkeypatch.setattr(html_module, "_MAX_SHARED_HREF", -1)  # every href resolved per page
+    monkeypatch.setattr(html_module._Extraction, "link_state", lambda self, node, attrs: self.state(node, attrs))
+    monkeypatch.setattr(html_module._Extraction, "lone_link_context", lambda self, node, block, anchor: None)
+    off = extracted(pages, keep_internal)
+    assert cold == warm == off
+    assert sum(len(links) for _, _, links in cold) > 2000
+
+
+def test_lone_link_context_is_the_context_read_from_its_block():
+    checked = 0
+    for url, body in varied_pages(7, 150):
+        extraction = _extraction(url, body)
+        for node, attrs in _link_elements(extraction):
+            child, block = node.child, node.parent
+            if node.tag != "a" or block is None or block.tag in html_module._INLINE:
+                continue
+            only_text = child is None or (child.is_text_node and child.next is None)
+            anchor = html_module._anchor(node, "a", attrs, only_text)[1]
+            lone = extraction.lone_link_context(node, block, anchor) if only_text else None
+            if lone is not None:
+                read = " ".join(block.text(deep=True, separator=" ").split())
+                assert lone == read[:MAX_CONTEXT] == anchor[:MAX_CONTEXT]
+                checked += 1
+    assert checked > 100
+
+
+def test_link_state_from_the_parent_agrees_with_the_walk():
+    checked = 0
+    for url, body in varied_pages(3, 150):
+        fast = _extraction(url, body)
+        general = html_module._Extraction(fast.tree, fast.page, True)  # same tree, nothing remembered yet
+        for node, attrs in _link_elements(fast):
+            assert fast.link_state(node, attrs) == general.state(node, attrs)
+            checked += 1
+    assert checked > 2000
+
+
+def test_nothing_but_a_landmark_tag_names_a_placement_without_role_class_or_id():
+    # own_state() skips _named_category() when an element has no role, class or id
+    for tag in ["div", "span", "a", "li", "p", "section", "article", "main", "td", "form", "ul"]:
+        assert html_module._named_category(tag, None, None, None) is None
+    for tag, placement in [("nav", "nav"), ("aside", "sidebar"), ("header", "header"), ("footer", "footer")]:
+        assert html_module._named_category(tag, None, None, None) == placement
+
+
+def test_many_absolute_links_stop_resolving_at_the_cap(monkeypatch):
+    calls = [0]
+    real = html_module.resolve_absolute
+
+    def counting(href):
+        calls[0] += 1
+        return real(href)
+
+    monkeypatch.setattr(html_module, "resolve_absolute", counting)
+    html_module._absolute_target.cache_clear()
+    body = "".join(f'<a href="http://cap{i}.example.org/">x</a>' for i in range(MAX_LINKS_PER_PAGE + 5000)).encode()
+    page = extract_page(body, SOURCE)
+    assert len(page.links) == MAX_LINKS_PER_PAGE
+    assert calls[0] == MAX_LINKS_PER_PAGE
+
+
+def test_long_absolute_hrefs_are_not_kept_across_pages():
+    html_module._absolute_target.cache_clear()
+    long_href = "http://target.org/" + "x" * 2000
+    links = links_of(f'<a href="{long_href}">long</a><a href="http://target.org/short">short</a>')
+    assert [link.target_url for link in links] == [long_href, "http://target.org/short"]
+    cached = html_module._absolute_target.cache_info()
+    assert cached.currsize == 1 and cached.maxsize == html_module._SHARED_HREFS  # only the short one, bounded
+
+
+def _analytics_by_every_occurrence(body: bytes) -> set[str]:
+    """The spec read literally: at every occurrence of every prefix, its pattern; "G-" ids only
+    on pages that load Google's tag."""
+    found = set()
+    google_tag = b"gtag" in body or b"googletagmanager" in body
+    for literal, pattern in html_module._ANALYTICS:
+        start = body.find(literal)
+        while start >= 0:
+            match = pattern.match(body, start)
+            if match is not None and (literal != b"G-" or google_tag):
+                found.add(match.group().decode())
+            start = body.find(literal, start + 1)
+    return found
+
+
+def test_analytics_ids_vector_scan_agrees_with_every_occurrence():
+    rng = random.Random(4)
+    pieces = [b"UA-", b"GTM-", b"ca-pub-", b"G-", b"-", b"1234", b"12345678901", b"ABC", b"gtag", b"x", b" ", b"_",
+              b"UA-1234-1", b"G-ABCDEF12", b"\xff", b"a", b"M", b"b", b"GTM-AB12", b"ca-pub-1234567890"]
+    bodies = [b"".join(rng.choices(pieces, k=rng.randrange(0, 30))) for _ in range(20_000)]
+    bodies += [b"-" * 10_000, b"G-" * 5000 + b"gtag", b"UA-" * 5000, b"GTM-GTM-ABCD", b"UA-1234-1-1", b"-UA-1234-1"]
+    for body in bodies:
+        assert set(html_module.analytics_ids(body)) == _analytics_by_every_occurrence(body), body[:80]
+
+
+def test_top_terms_byte_split_agrees_with_the_unicode_regex():
+    from collections import Counter
+
+    from linkatlas.extract.terms import STOP_WORDS, top_terms
+
+    def by_regex(text: str, limit: int) -> tuple[str, ...]:
+        words = re.findall(r"[^\W\d_]{3,}", text[:32768].lower())
+        counts = Counter(word for word in words if word not in STOP_WORDS)
+        return tuple(word[:40] for word, _ in counts.most_common(limit))
+
+    rng = random.Random(5)
+    alphabet = list("abcxyz ABCXYZ019_-.,\t\n") + [
+        "K", "İ", "ß", "é", "²", "½", "Ⅻ", "東", "京", "the ", "über ", "home ", "x" * 50, "\u0301", "ǅ", "\ud800",
+        "\xa0", "\x85", "\u2028", "ﬁ", "ΣΑΣ", "\U0001d400", "٣", "’", "—",
+    ]
+    texts = ["".join(rng.choices(alphabet, k=rng.randrange(0, 60))) for _ in range(20_000)]
+    texts += ["word " * 10_000 + "tail " * 5_000, "é" * 40_000 + " abc", "K" * 100]
+    for text in texts:
+        for limit in (24, 3):
+            assert top_terms(text, limit) == by_regex(text, limit), (text, limit)
+
+
+def test_word_hashes_and_simhash_agree_with_a_plain_python_reading():
+    from linkatlas.extract.fingerprint import _simhash, word_hashes
+
+    def plain_hashes(text: str) -> list[int]:
+        data = text.lower().encode("utf-8", "replace")
+        words = re.findall(rb"[A-Za-z0-9_\x80-\xff]+", data)
+        hashes = []
+        for word in words:
+            value = 0
+            for position, byte in enumerate(word):  # sum of (byte + 1) * BASE**position, modulo 2**64
+                value = (value + (byte + 1) * pow(0x100000001B3, position, 2**64)) % 2**64
+            hashes.append(value)
+        return hashes
+
+    def plain_simhash(hashes: list[int]) -> int | None:
+        if len(hashes) < 3:
+            return None
+        golden, mask = 0x9E3779B97F4A7C15, 2**64 - 1
+        votes = [0] * 64
+        for index in range(len(hashes) - 2):
+            value = hashes[index]
+            for offset in (1, 2):
+                value = (value * golden + hashes[index + offset]) & mask
+            value ^= value >> 30
+            value = (value * 0xBF58476D1CE4E5B9) & mask
+            value ^= value >> 27
+            value = (value * 0x94D049BB133111EB) & mask
+            value ^= value >> 31
+            for bit in range(64):
+                votes[bit] += 1 if value >> bit & 1 else -1
+        return sum(1 << bit for bit in range(64) if votes[bit] > 0)
+
+    rng = random.Random(6)
+    texts = ["", "a", "ab cd", "one two three", "Ünïcode wörds 東京 x_y-z 42", "\ud800 lone surrogate here"]
+    texts += [" ".join(rng.choices(["alpha", "Beta", "γάμμα", "d_1", "é", "x", "東京"], k=rng.randrange(0, 40)))
+              for _ in range(300)]
+    for text in texts:
+        hashes, _ = word_hashes(text)
+        expected = plain_hashes(text)
+        assert [int(value) for value in hashes] == expected, text
+        assert _simhash(hashes) == plain_simhash(expected), text
+
+
+def test_an_element_matching_several_boilerplate_names_is_removed_once():
+    # lexbor yields an element once per selector it matches; removing it twice would free it twice
+    markup = ('<body><p>kept words</p><div class="header footer sidebar" id="nav"><p>boiler words</p></div>'
+              '<div class="menu"><div class="widget">inner</div></div><p>tail</p></body>')
+    tree = html_module.LexborHTMLParser(markup)
+    matches = tree.body.css(html_module._BOILERPLATE_SELECTOR)
+    assert len(matches) > len({node.mem_id for node in matches})  # the duplicates exist
+    outermost = html_module._outermost(matches)
+    assert sorted(node.attributes.get("class") for node in outermost) == ["header footer sidebar", "menu"]
+    assert page_of(markup).word_count == 3  # "kept words tail"
+
+
+def test_lone_link_context_spends_the_text_budget_as_reading_the_block_does(monkeypatch):
+    rng = random.Random(8)
+    blocks = []
+    for number in range(60):
+        anchor = " ".join(rng.choices(_WORDS, k=rng.choice([2, 30, 150])))  # 150 words: longer than MAX_ANCHOR
+        blocks.append(f'<li><a href="http://t{number}.org/">{anchor}</a></li>')
+        blocks.append(f'<p>{" ".join(rng.choices(_WORDS, k=60))} <a href="http://u{number}.org/">x{number}</a> end</p>')
+    body = ("<ul>" + "".join(blocks) + "</ul>").encode()
+
+    def contexts(budget: int) -> list[str]:
+        extraction = _extraction(SOURCE, body, keep_internal=False)
+        extraction.text_budget = budget
+        return [link.context for link in extraction.links()]
+
+    budgets = [0, 1, 500, 3000, 9000, 20000, 10**9]
+    fast = [contexts(budget) for budget in budgets]
+    monkeypatch.setattr(html_module._Extraction, "lone_link_context", lambda self, node, block, anchor: None)
+    general = [contexts(budget) for budget in budgets]
+    assert fast == general
+    assert len({tuple(result) for result in general}) >= 4  # the budget runs out at different links
+
+
+def test_main_text_facts_lowercased_once_agree_with_each_function_alone():
+    from linkatlas.extract.fingerprint import text_fingerprint
+    from linkatlas.extract.terms import TEXT_LIMIT, top_terms
+
+    rng = random.Random(9)
+    alphabet = ["alpha ", "Beta ", "İstanbul ", "ΣΑΣ ", "straße ", "x_1 ", "東京 ", "\ud800", "K ", "the ", "\n", "’"]
+    texts = ["", "one", "\ud800 lone", "İ" * (TEXT_LIMIT + 10) + " word word", "word " * (TEXT_LIMIT // 4)]
+    texts += ["".join(rng.choices(alphabet, k=rng.randrange(0, 300))) for _ in range(500)]
+    for text in texts:
+        assert html_module._text_facts(text) == (*text_fingerprint(text), top_terms(text)), text[:40]
+
+
+def test_mailto_vector_scan_agrees_with_bytes_find():
+    from linkatlas.extract import terms
+
+    rng = random.Random(10)
+    pieces = [b"mailto:", b"MAILTO:", b"Mailto:", b"mAILTO:", b"maIlto:", b"ailto:", b"m", b"M", b"a@b.co", b":",
+              b"x.y+z@ex-ample.org", b"@", b" ", b"\xff", b"-", b"a" * 70]
+    bodies = [b"".join(rng.choices(pieces, k=rng.randrange(0, 40))) for _ in range(20_000)]
+    bodies += [b"ailto:" * 5000, b"mailto:" * 5000 + b"MAILTO:x@y.org", b":" * 10_000, b"mAILTO:a@b.org"]
+    for body in bodies:
+        assert terms._starts_by_vector(body) == terms._starts_by_find(body), body[:80]
+    many = b"".join(b"mailto:user%d@example.org " % number for number in range(200)) + b"MAILTO:last@a.org"
+    assert len(many) < terms._VECTOR_SCAN_FROM < len(many * 8)
+    assert terms.mailto_addresses(many * 8) == terms.mailto_addresses(many)  # the cap (80 found) is reached first

@@ -178,3 +178,110 @@ def test_ctrl_c_exits_130_consistent_and_rerun_completes(tmp_path):
     with open_index(clean) as index:
         ingest(index, [archive])
     assert content(interrupted) == content(clean)
+
+
+def test_row_batch_columns_are_the_rows_of_every_fetch_and_link():
+    """RowBatch turns links into columns once per batch and takes their source columns from the
+    fetch columns: the tables must hold exactly the rows written out one by one."""
+    from datetime import datetime
+
+    import pyarrow as pa
+
+    from linkatlas.extract.html import extract_page
+    from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA
+    from linkatlas.ingest import RowBatch
+
+    pages = [
+        None,  # a fetch without a page (a 404)
+        extract_page(b'<p>no links here</p>', "http://quiet.org/"),
+        extract_page(b'<head><meta http-equiv="refresh" content="0; url=http://next.org/"></head>'
+                     b'<nav><a href="https://a.org/x" rel="NoFollow">A</a></nav>'
+                     b'<p style="display:none">hid <a href="http://b.org/"><img alt="pic"></a></p>'
+                     b'<iframe src="http://c.org/f"></iframe><a href="/internal">in</a>', "http://source.org/p"),
+        extract_page(b'<a href="http://d.org/">d</a>', "http://two.org/", keep_internal=True),
+    ]
+    fetches = [
+        {"fetch_id": 10 + number, "url": f"http://site{number}.org/", "host": f"site{number}.org",
+         "domain": f"site{number}.org", "fetched_at": datetime(2026, 1, 1 + number, 12), "status": 200,
+         "title": f"page {number}", "analytics_ids": ["UA-1234-1"], "terms": None}
+        for number in range(len(pages))
+    ]
+    batch = RowBatch()
+    for fetch, page in zip(fetches, pages):
+        batch.add(fetch, page)
+    fetch_table, link_table = batch.tables()
+
+    expected_fetches = pa.Table.from_pylist(
+        [{name: fetch.get(name) for name in FETCH_SCHEMA.names} for fetch in fetches], schema=FETCH_SCHEMA)
+    expected_links = [
+        {"fetch_id": fetch["fetch_id"], "fetched_at": fetch["fetched_at"], "source_url": fetch["url"],
+         "source_host": fetch["host"], "source_domain": fetch["domain"], "target_url": link.target_url,
+         "target_host": link.target_host, "target_domain": link.target_domain, "anchor": link.anchor,
+         "alt": link.alt, "nofollow": link.nofollow, "ugc": link.ugc, "sponsored": link.sponsored,
+         "type": link.type, "placement": link.placement, "hidden": link.hidden, "context": link.context,
+         "ordinal": link.ordinal}
+        for fetch, page in zip(fetches, pages) if page is not None for link in page.links
+    ]
+    assert fetch_table.equals(expected_fetches)
+    assert link_table.schema == LINK_SCHEMA
+    assert link_table.to_pylist() == expected_links
+    assert batch.size == (4, 5)
+    assert [(row["fetch_id"], row["target_url"]) for row in expected_links] == [
+        (12, "http://next.org/"), (12, "https://a.org/x"), (12, "http://b.org/"), (12, "http://c.org/f"),
+        (13, "http://d.org/")]
+    assert RowBatch().tables()[1].num_rows == 0
+
+
+def test_write_batch_inserts_all_rows_of_a_new_batch_and_only_the_new_fetches_of_a_mixed_one(db_path):
+    """write_batch skips the filter when every fetch of the batch is new; with a fetch already
+    stored, or one twice in the batch, only the first new copy and its links go in."""
+    from datetime import datetime
+
+    import pyarrow as pa
+
+    from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA
+
+    def batch(rows: list[tuple[int, str, int]]):  # (fetch_id, url, links)
+        when = datetime(2026, 3, 1)
+        host = {"host": "h.org", "domain": "h.org"}
+        fetches = pa.Table.from_pylist([{"fetch_id": fetch_id, "url": url, "fetched_at": when, "origin": "warc", **host}
+                                        for fetch_id, url, _ in rows], schema=FETCH_SCHEMA)
+        links = pa.Table.from_pylist([
+            {"fetch_id": fetch_id, "fetched_at": when, "source_url": url, "source_host": "h.org",
+             "source_domain": "h.org", "target_url": f"http://t{n}.org/", "target_host": f"t{n}.org",
+             "target_domain": f"t{n}.org", "type": "text", "ordinal": n}
+            for fetch_id, url, count in rows for n in range(count)], schema=LINK_SCHEMA)
+        return fetches, links
+
+    with open_index(db_path) as index:
+        first = index.write_batch(*batch([(1, "http://a.org/", 2), (2, "http://b.org/", 3)]))
+        second = index.write_batch(*batch([(3, "http://a.org/", 5), (4, "http://c.org/", 1), (5, "http://c.org/", 4)]))
+        stored = index.sql("SELECT fetch_id, count(l.fetch_id) FROM fetches f LEFT JOIN links l USING (fetch_id) "
+                           "GROUP BY fetch_id ORDER BY fetch_id")
+    assert (first.fetches, first.links) == (2, 5)
+    assert (second.fetches, second.links) == (1, 1)  # a.org is stored already; c.org's first copy only
+    assert stored == [(1, 2), (2, 3), (4, 1)]
+
+
+def test_ingest_leaves_the_garbage_collector_as_it_found_it(db_path, monkeypatch):
+    import gc
+
+    from linkatlas import ingest as ingest_module
+
+    seen = []
+    real = ingest_module._Ingestor.ingest_file
+
+    def watching(self, path):
+        seen.append(gc.get_freeze_count())
+        return real(self, path)
+
+    monkeypatch.setattr(ingest_module._Ingestor, "ingest_file", watching)
+    with open_index(db_path) as index:
+        ingest(index, [WARC_DATA / "example.warc.gz"])
+        assert seen[-1] > 0 and gc.get_freeze_count() == 0  # frozen during the run only
+        gc.freeze()  # someone else's frozen objects stay frozen
+        try:
+            ingest(index, [WARC_DATA / "whirlwind.warc.gz"])
+            assert gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()

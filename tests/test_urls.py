@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from linkatlas.extract import urls
-from linkatlas.extract.urls import MAX_URL_LENGTH, extract_host, normalize_url, resolve_url, url_host, url_parts
+from linkatlas.extract.urls import (
+    MAX_URL_LENGTH, extract_host, normalize_url, resolve_absolute, resolve_url, url_host, url_parts,
+)
 
 
 def check_normalize(cases):
@@ -505,3 +509,40 @@ def test_url_host_reads_unnormalized_urls_as_found():
     assert url_host("https://user:pw@Example.COM:8443/x") == "Example.COM"
     assert url_host("http://a.com?x=1") == "a.com"
     assert url_host("http://a.com#top") == "a.com"
+
+
+def test_resolve_absolute_is_resolve_url_against_any_base():
+    rng = random.Random(20260101)
+    pieces = ["\t", "\n", " ", "#", "# x", "%", "%41", "%zz", "/", "\\", "..", ".", "?", "@", ":", "[", "]", "ü",
+              "\ud800", "\x00", "a", "B", "80", ":0", "xn--", "é.com", "x.com", "::1", "%2e%2E", "\u3002"]
+    hrefs = [
+        "http://a.com/x #frag", "http://a.com/x\t#frag", "https://a.com/ ", "http://a.com:80/", "http://[::1]:8080/",
+        "http://a.com/" + "x" * (MAX_URL_LENGTH + 1), "http://a.com/%7e/./../b", "http://EXAMPLE.com", "https://",
+        "http://\x00/", "http://a.com/\udfff", "http:///a", "http://a.com?q", "https://bücher.de/ü?ü#ü",
+    ]
+    hrefs += [rng.choice(["http://", "https://"]) + "".join(rng.choices(pieces, k=rng.randrange(0, 14)))
+              for _ in range(30_000)]
+    bases = [PAGE, RFC3986_BASE, "https://[::1]:8443/x/y?z", "http://bücher.de/a/b/", "https://x.org"]
+    for href in hrefs:
+        expected = resolve_url(href, bases[0])
+        assert all(resolve_url(href, base) == expected for base in bases[1:]), href
+        assert resolve_absolute(href) == expected, href
+
+
+def test_memos_keep_short_strings_only():
+    from linkatlas.extract import domains
+
+    urls._normalize.cache_clear()
+    domains.domain_of.cache_clear()
+    long_urls = [f"http://h{i}.org/a b/./{'x' * 3000}" for i in range(50)]
+    long_hosts = [f"{'a' * 60}.{'b' * 60}.{'c' * 60}.{'d' * 60}.{'e' * 60}.{i}.org" for i in range(50)]  # over 255
+    for url in long_urls:
+        assert urls._normalize(url) == urls._normalize.__wrapped__(url)
+        assert urls._normalize(url).endswith("/a%20b/" + "x" * 3000)
+    for host in long_hosts:
+        assert domains.domain_of(host) == domains.domain_of.__wrapped__(host) == f"{host.rsplit('.', 2)[1]}.org"
+    assert urls._normalize.cache_info().currsize == 0  # nothing hundreds of characters long is kept
+    assert domains.domain_of.cache_info().currsize == 0
+    assert urls._normalize("http://a.org/a b") == "http://a.org/a%20b"
+    assert domains.domain_of("www.a.org") == "a.org"
+    assert urls._normalize.cache_info().currsize == domains.domain_of.cache_info().currsize == 1

@@ -8,9 +8,10 @@ skipped; a file interrupted half-way is re-read and only the missing fetches are
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import operator
 import json
+import operator
 import os
 import sys
 import time
@@ -19,11 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from linkatlas.errors import InputError, LinkatlasError, UnknownFormatError, UsageError
 from linkatlas.extract.domains import domain_of
-from linkatlas.extract.html import Page, add_links, extract_page, make_link
+from linkatlas.extract.html import Link, Page, add_links, extract_page, make_link
 from linkatlas.extract.urls import normalize_url, resolve_url, url_host
 from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA, Index
 from linkatlas.sources.counters import RunStats
@@ -100,7 +102,6 @@ _LINK_FIELDS = (
     "target_url", "target_host", "target_domain", "anchor", "alt", "nofollow", "ugc", "sponsored", "type",
     "placement", "hidden", "context", "ordinal",
 )
-_link_values = operator.attrgetter(*_LINK_FIELDS)
 
 
 def redirect_page(url: str, host: str, location: str, keep_internal: bool) -> Page | None:
@@ -150,35 +151,35 @@ def fetch_row(fetch_id: int, run_id: int, capture: Capture, url: str, host: str,
 
 
 class RowBatch:
-    """Column lists for one Arrow batch of fetches and links."""
+    """One Arrow batch of fetches and links: fetch rows as column lists, links as the pages' Link
+    objects, turned into columns once per batch (the link's source columns are taken from the
+    fetch columns, not repeated per link in Python)."""
 
     def __init__(self) -> None:
         self.fetches: dict[str, list] = {name: [] for name in FETCH_SCHEMA.names}
-        self.links: dict[str, list] = {name: [] for name in LINK_SCHEMA.names}
+        self.links: list[Link] = []
+        self.links_per_fetch: list[int] = []
 
     @property
     def size(self) -> tuple[int, int]:
-        return len(self.fetches["fetch_id"]), len(self.links["fetch_id"])
+        return len(self.links_per_fetch), len(self.links)
 
     def add(self, fetch: dict, page: Page | None) -> None:
         for name, column in self.fetches.items():
             column.append(fetch.get(name))
         if page is None or not page.links:
+            self.links_per_fetch.append(0)
             return
-        links = self.links
-        count = len(page.links)
-        for name, key in _SOURCE_COLUMNS:
-            links[name].extend([fetch[key]] * count)
-        columns = [links[name] for name in _LINK_FIELDS]
-        for link in page.links:
-            for column, value in zip(columns, _link_values(link)):
-                column.append(value)
+        self.links_per_fetch.append(len(page.links))
+        self.links.extend(page.links)
 
     def tables(self) -> tuple[pa.Table, pa.Table]:
-        return (
-            pa.Table.from_pydict(self.fetches, schema=FETCH_SCHEMA),
-            pa.Table.from_pydict(self.links, schema=LINK_SCHEMA),
-        )
+        fetches = pa.Table.from_pydict(self.fetches, schema=FETCH_SCHEMA)
+        source_rows = pa.array(np.repeat(np.arange(len(self.links_per_fetch)), self.links_per_fetch))
+        columns = {name: fetches.column(key).take(source_rows) for name, key in _SOURCE_COLUMNS}
+        for name in _LINK_FIELDS:
+            columns[name] = pa.array(list(map(operator.attrgetter(name), self.links)), LINK_SCHEMA.field(name).type)
+        return fetches, pa.Table.from_pydict(columns, schema=LINK_SCHEMA)
 
 
 class _Ingestor:
@@ -354,6 +355,21 @@ def recorded_run(index: Index, run_id: int, stats: RunStats, summary, bar, start
             pass
 
 
+@contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Keep the objects that exist before the ingest (modules, the suffix list, caches) out of
+    the garbage collector's full passes while it runs: the ingest makes many short-lived objects,
+    and each full pass would walk all the old ones again. Skipped if someone froze objects already."""
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def ingest(
     index: Index,
     paths: Iterable[str | os.PathLike],
@@ -376,7 +392,7 @@ def ingest(
         summary.records = stats.counters["records"]
         summary.skipped = stats.counters["skipped"]
 
-    with recorded_run(index, run_id, stats, summary, bar, started, ingest_counts):
+    with recorded_run(index, run_id, stats, summary, bar, started, ingest_counts), _older_objects_frozen():
         for path in files:
             summary.files += 1
             try:

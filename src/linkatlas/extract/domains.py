@@ -27,6 +27,8 @@ from typing import NamedTuple
 
 import idna
 
+from linkatlas.extract.caching import short_key_cache
+
 __all__ = [
     "domain_of",
     "is_ip",
@@ -42,6 +44,7 @@ _PRIVATE = 2
 _PRIVATE_MARKER = "===BEGIN PRIVATE DOMAINS==="
 _ICANN_MARKER = "===BEGIN ICANN DOMAINS==="
 
+_CACHED_HOST = 255  # longer host strings are not remembered (no usable host is longer than 253)
 _HOST_RE = re.compile(r"(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}")
 _IDEOGRAPHIC_DOTS = str.maketrans("\u3002\uff0e\uff61", "...")
 
@@ -103,7 +106,7 @@ def _add_rule(rules: _Rules, rule: str, section: int) -> None:
 # --- host forms -------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@short_key_cache(maxsize=1 << 16, max_chars=_CACHED_HOST)
 def normalize_host(host: str) -> str | None:
     """The canonical ASCII form of a URL host, or None if it is not a usable host name.
 
@@ -224,7 +227,7 @@ def subnet24(ip: str) -> str | None:
 # --- matching ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@short_key_cache(maxsize=1 << 16, max_chars=_CACHED_HOST)
 def _match(host: str, private: bool) -> _Match | None:
     """PSL match for a non-IP host, None if the host is empty or has an empty label."""
     ascii_host = normalize_host(host) or _lenient_ascii(host)
@@ -320,7 +323,7 @@ def split_host(host: str, *, private: bool = True) -> tuple[str, str, str]:
     return subdomain, ascii_host[domain_start : suffix_start - 1], ascii_host[suffix_start:]
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@short_key_cache(maxsize=1 << 18, max_chars=_CACHED_HOST)
 def domain_of(host: str) -> str:
     """The domain linkatlas stores for a page: its registrable domain (private section
     included), else the host itself in canonical form (IP addresses, ``localhost``, a host

@@ -9,6 +9,7 @@ bytes become U+FFFD.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 __all__ = ["decode_html", "charset_from_content_type"]
@@ -46,6 +47,7 @@ def charset_from_content_type(content_type: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+@functools.lru_cache(maxsize=256)
 def _codec_for(label: str | bytes | None, *, transport: bool = False) -> str | None:
     """A Python text codec for an encoding label, or None if the label reads no text.
 
@@ -79,6 +81,8 @@ def decode_html(body: bytes, http_content_type: str | None = None) -> tuple[str 
         match = _META_CHARSET.search(body, 0, 1024)
         declared = _codec_for(match.group(1)) if match else None
     if declared in (None, "utf-8"):
+        if body.isascii():  # ASCII is UTF-8: no need to decode it to know
+            return body, "utf-8"
         try:
             body.decode("utf-8")
             return body, "utf-8"

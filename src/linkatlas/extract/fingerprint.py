@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-__all__ = ["tokens", "word_hashes", "simhash", "text_fingerprint", "hamming"]
+__all__ = ["tokens", "word_hashes", "utf8_word_hashes", "simhash", "text_fingerprint", "utf8_fingerprint", "hamming"]
 
 _WORD = re.compile(r"\w+")
 _BITS = np.arange(64, dtype=np.uint64)
@@ -27,6 +27,8 @@ _BASE_INVERSE = pow(_BASE, -1, 2**64)
 _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[list(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] = True
 _WORD_BYTE[128:] = True
+_WORD_STEP = _WORD_BYTE.astype(np.int8)
+_BYTE_TERM = np.arange(1, 257, dtype=np.uint64)  # a byte's term in the polynomial hash: its value + 1
 
 
 def tokens(text: str) -> list[str]:
@@ -58,19 +60,27 @@ def _power_table(base: int, count: int) -> np.ndarray:
 
 def word_hashes(text: str) -> tuple[np.ndarray, int]:
     """(64-bit hash of every lowercase word in order, total UTF-8 bytes of the words)."""
-    data = np.frombuffer(text.lower().encode("utf-8", "replace"), dtype=np.uint8)
+    return utf8_word_hashes(text.lower().encode("utf-8", "replace"))
+
+
+def utf8_word_hashes(lowercase_utf8: bytes) -> tuple[np.ndarray, int]:
+    """:func:`word_hashes` of a text given as the UTF-8 bytes of its lowercase form."""
+    data = np.frombuffer(lowercase_utf8, dtype=np.uint8)
     if data.size == 0:
         return np.zeros(0, dtype=np.uint64), 0
-    edges = np.diff(_WORD_BYTE[data].astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    inside = np.zeros(data.size + 2, dtype=np.int8)  # 1 on word bytes, padded with a 0 each side
+    np.take(_WORD_STEP, data, out=inside[1:-1])
+    edges = inside[1:] - inside[:-1]
     starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
     if starts.size == 0:
         return np.zeros(0, dtype=np.uint64), 0
+    ends = np.flatnonzero(edges == -1)
     with np.errstate(over="ignore"):
+        terms = _BYTE_TERM[data]
+        terms *= _power_table(_BASE, data.size)
         prefix = np.zeros(data.size + 1, dtype=np.uint64)
-        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * _power_table(_BASE, data.size), out=prefix[1:])
-        inverse = _power_table(_BASE_INVERSE, data.size)
-        hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
+        np.cumsum(terms, out=prefix[1:])
+        hashes = (prefix[ends] - prefix[starts]) * _power_table(_BASE_INVERSE, data.size)[starts]
     return hashes, int((ends - starts).sum())
 
 
@@ -90,11 +100,12 @@ def _simhash(hashes: np.ndarray, shingle: int = 3) -> int | None:
     with np.errstate(over="ignore"):
         combined = hashes[:count].copy()
         for offset in range(1, shingle):
-            combined = combined * _GOLDEN + hashes[offset: offset + count]
+            combined *= _GOLDEN
+            combined += hashes[offset: offset + count]
         combined = _mix(combined)
-    bits = np.unpackbits(combined.view(np.uint8).reshape(count, 8), axis=1, bitorder="little")
-    votes = bits.sum(axis=0, dtype=np.int64) * 2 - count
-    return int(_WEIGHTS[votes > 0].sum(dtype=np.uint64))
+    bits = np.unpackbits(combined.view(np.uint8), bitorder="little").reshape(count, 64)  # row: a value's bits
+    ones = bits.sum(axis=0, dtype=np.int64 if count >= 1 << 30 else np.int32)
+    return int(_WEIGHTS[ones * 2 > count].sum(dtype=np.uint64))
 
 
 def simhash(words: list[str], shingle: int = 3) -> int | None:
@@ -104,7 +115,12 @@ def simhash(words: list[str], shingle: int = 3) -> int | None:
 
 def text_fingerprint(text: str) -> tuple[int, int, int | None]:
     """(word count, UTF-8 bytes of the words, simhash) of a text."""
-    hashes, text_bytes = word_hashes(text)
+    return utf8_fingerprint(text.lower().encode("utf-8", "replace"))
+
+
+def utf8_fingerprint(lowercase_utf8: bytes) -> tuple[int, int, int | None]:
+    """:func:`text_fingerprint` of a text given as the UTF-8 bytes of its lowercase form."""
+    hashes, text_bytes = utf8_word_hashes(lowercase_utf8)
     return len(hashes), text_bytes, _simhash(hashes)
 
 

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
+from linkatlas.extract.caching import short_key_cache
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.encoding import decode_html
-from linkatlas.extract.fingerprint import text_fingerprint
-from linkatlas.extract.terms import mailto_addresses, top_terms
-from linkatlas.extract.urls import resolve_url, url_host
+from linkatlas.extract.fingerprint import text_fingerprint, utf8_fingerprint
+from linkatlas.extract.terms import TEXT_LIMIT, mailto_addresses, top_terms, top_terms_utf8
+from linkatlas.extract.urls import resolve_absolute, resolve_url, url_host
 
 __all__ = [
     "Link", "Page", "extract_page", "make_link", "add_links", "rel_flags", "robots_nofollow", "refresh_href",
@@ -43,6 +44,12 @@ MAX_ANCHOR = 512
 MAX_CONTEXT = 240
 MAX_TITLE = 512
 MAX_LINKS_PER_PAGE = 20_000
+
+_URL_ATTRIBUTE = {"a": "href", "area": "href", "form": "action"}  # iframe and frame: src
+_STATE_ATTRIBUTES = frozenset(("class", "id", "role", "style", "hidden"))  # what own_state() reads
+_ABSOLUTE_PREFIXES = ("http://", "https://")
+_SHARED_HREFS = 1 << 14  # absolute hrefs remembered across pages (sitewide links repeat on every page)
+_MAX_SHARED_HREF = 512  # ... if at most this long, so the cache stays a few MB whatever the input
 
 _LINK_SELECTOR = "a[href], area[href], iframe[src], frame[src], form[action]"
 _HIDDEN_STYLE = re.compile(
@@ -90,7 +97,7 @@ _ANALYTICS = (  # (prefix, the id pattern starting with it)
     (b"G-", re.compile(rb"G-[A-Z0-9]{6,12}(?![\w-])")),
 )
 _DASH = ord("-")
-_PREFIX_LAST_BYTES = np.frombuffer(b"AMbG", dtype=np.uint8)  # the byte before the dash of each prefix
+_PREFIX_BY_LAST_BYTE = {literal[-2]: (literal, pattern) for literal, pattern in _ANALYTICS}  # A M b G: one each
 _ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
 
 
@@ -180,12 +187,18 @@ def _collapse(text: str | None, limit: int) -> str:
 
 
 def _outermost(nodes: list) -> list:
-    """The nodes not nested in another node of the list (removing those removes all).
-    Each element is walked past once (``covered`` remembers the answer), so nesting is linear."""
+    """The nodes not nested in another node of the list (removing those removes all), each once:
+    a selector list yields an element once per selector it matches (lexbor), and removing an
+    element twice would free it twice. Each element is walked past once (``covered`` remembers
+    the answer), so nesting is linear."""
     marked = {node.mem_id for node in nodes}
     covered: dict[int, bool] = {}  # element -> it or an ancestor is marked
     outermost = []
+    taken: set[int] = set()
     for node in nodes:
+        if node.mem_id in taken:
+            continue
+        taken.add(node.mem_id)
         chain = []
         parent = node.parent
         while parent is not None and parent.mem_id not in marked and parent.mem_id not in covered:
@@ -209,7 +222,7 @@ def _ancestors_of(nodes, ancestors: set[int]) -> set[int]:
     return ancestors
 
 
-@functools.lru_cache(maxsize=4096)
+@short_key_cache(maxsize=4096, max_chars=512)
 def _named_category(tag: str, role: str | None, classes: str | None, element_id: str | None) -> str | None:
     """The placement a container's tag, role, class and id name, or None."""
     role = (role or "").strip().lower()
@@ -224,6 +237,19 @@ def _named_category(tag: str, role: str | None, classes: str | None, element_id:
                 return None  # "entry-header", "post-footer": part of the article
             return category
     return None
+
+
+def _url_target(url: str | None) -> tuple[str, str, str] | None:
+    """(url, host, registrable domain) of a normalized URL, or None."""
+    if url is None:
+        return None
+    host = url_host(url)
+    return url, host, domain_of(host)
+
+
+@functools.lru_cache(maxsize=_SHARED_HREFS)
+def _absolute_target(href: str) -> tuple[str, str, str] | None:
+    return _url_target(resolve_absolute(href))
 
 
 class _Extraction:
@@ -246,14 +272,13 @@ class _Extraction:
         return resolved[0] if resolved else None
 
     def target(self, href: str) -> tuple[str, str, str] | None:
-        """(normalized URL, host, registrable domain) of an href, remembered per page."""
+        """(normalized URL, host, registrable domain) of an href: an absolute one is remembered
+        across pages (it resolves the same against every base), any other per page."""
+        if len(href) <= _MAX_SHARED_HREF and href.startswith(_ABSOLUTE_PREFIXES):
+            return _absolute_target(href)
         if href in self.resolved:
             return self.resolved[href]
-        url = resolve_url(href, self.page.base_url or self.page.url)
-        resolved = None
-        if url is not None:
-            host = url_host(url)
-            resolved = (url, host, domain_of(host))
+        resolved = _url_target(resolve_url(href, self.page.base_url or self.page.url))
         self.resolved[href] = resolved
         return resolved
 
@@ -276,6 +301,16 @@ class _Extraction:
             states[element.mem_id] = state
         return state
 
+    def link_state(self, node, attrs: dict) -> tuple[str | None, bool, bool]:
+        """:meth:`state` of a link element, whose ``attrs`` the caller holds: a link without class,
+        id, role, style or hidden attribute is placed and hidden as its parent is (its own state
+        is not remembered: an element inside it that is asked for works it out again, the same)."""
+        if not _STATE_ATTRIBUTES.isdisjoint(attrs):
+            return self.state(node, attrs)
+        parent = node.parent
+        state = self.states.get(parent.mem_id) if parent is not None else None
+        return state if state is not None else self.state(parent)
+
     def own_state(self, element, parent_state: tuple[str | None, bool, bool],
                   attrs: dict | None = None) -> tuple[str | None, bool, bool]:
         placement, hidden, in_section = parent_state
@@ -289,7 +324,10 @@ class _Extraction:
             return placement, hidden, in_section
         if not hidden and ("hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or "")):
             hidden = True
-        category = _named_category(tag, attrs.get("role"), attrs.get("class"), attrs.get("id"))
+        role, classes, element_id = attrs.get("role"), attrs.get("class"), attrs.get("id")
+        if role is None and classes is None and element_id is None and tag not in _TAG_CATEGORY:
+            return placement, hidden, in_section  # nothing names a landmark
+        category = _named_category(tag, role, classes, element_id)
         if category is not None:
             if tag in _TAG_CATEGORY:
                 if not (parent_state[2] and category in ("header", "footer")):
@@ -325,92 +363,118 @@ class _Extraction:
         return block
 
     def context(self, node, anchor: str, cache: dict, only_text: bool = False) -> str:
-        block = self.block_of(node)
+        block = node.parent
+        if block is not None and block.tag in _INLINE:
+            block = self.block_of(node)
         if block is None:
             return anchor[:MAX_CONTEXT]
+        if only_text:
+            lone = self.lone_link_context(node, block, anchor)
+            if lone is not None:
+                return lone
         # An anchor split by inline tags ("exam<b>ple</b>" -> "example") is whole only in the text
         # joined without separators; otherwise the spaced text reads better around block tags.
         split = anchor and not only_text and _collapse(node.text(deep=True, separator=" "), MAX_ANCHOR) != anchor
         separator = "" if split else " "
         key = (block.mem_id, separator)
-        if key not in cache:
+        entry = cache.get(key)
+        if entry is None:
             if self.text_budget <= 0:
                 return anchor[:MAX_CONTEXT]  # blocks nested in blocks re-read the page over and over: hostile
-            cache[key] = [" ".join(block.text(deep=True, separator=separator).split()), 0]
-            self.text_budget -= len(cache[key][0])
-        text, start = cache[key]
+            entry = cache[key] = [" ".join(block.text(deep=True, separator=separator).split()), 0]
+            self.text_budget -= len(entry[0])
+        text, start = entry
         if len(text) <= MAX_CONTEXT:
             return text
         position = text.find(anchor, start) if anchor else -1
         if position < 0:
             position = start
         else:
-            cache[key][1] = position + len(anchor)
+            entry[1] = position + len(anchor)
         half = (MAX_CONTEXT - len(anchor)) // 2
         begin = max(0, min(position - max(half, 0), len(text) - MAX_CONTEXT))
         return text[begin: begin + MAX_CONTEXT]
 
+    def lone_link_context(self, node, block, anchor: str) -> str | None:
+        """The context of a text-only link that is all its block holds (``<li><a>..</a></li>``),
+        without reading the block: its text is the anchor's, so the window is the anchor's start.
+        Charged to the text budget as reading the block would be (no other link reads that
+        block). None for any other link, or an anchor cut at MAX_ANCHOR."""
+        if not 0 < len(anchor) < MAX_ANCHOR or node.next is not None or block.child.mem_id != node.mem_id:
+            return None
+        self.text_budget -= len(anchor)  # once spent, the budget stays spent: reading or not, the same answer
+        return anchor[:MAX_CONTEXT]
+
     def links(self) -> list[Link]:
-        """The page's links in document order; internal ones only counted unless kept."""
+        """The page's links in document order, numbered after those already on the page; internal
+        ones only counted unless kept."""
         context_cache: dict = {}
         links: list[Link] = []
         page = self.page
+        keep_internal = self.keep_internal
+        source_domain = self.source_domain
+        ordinal = len(page.links)
+        internal_links = external_links = 0
         base = page.base_url or page.url
         # with internal links only counted, a relative href needs no resolving when it stays on the site
-        skip_relative = not self.keep_internal and domain_of(url_host(base)) == self.source_domain
+        skip_relative = not keep_internal and domain_of(url_host(base)) == source_domain
         for position, node in enumerate(self.tree.css(_LINK_SELECTOR)):
             if position >= MAX_LINKS_PER_PAGE:
                 break
             tag = node.tag
             attrs = node.attributes
-            href = attrs.get("href" if tag in ("a", "area") else "action" if tag == "form" else "src")
+            href = attrs.get(_URL_ATTRIBUTE.get(tag, "src"))
             if not href:
                 continue
-            if skip_relative and len(href) < 4096 and _RELATIVE_HREF.match(href.strip(_HREF_SPACE)):
-                page.internal_links += 1
+            if len(href) <= _MAX_SHARED_HREF and href.startswith(_ABSOLUTE_PREFIXES):
+                resolved = _absolute_target(href)
+            elif skip_relative and len(href) < 4096 and _RELATIVE_HREF.match(href.strip(_HREF_SPACE)):
+                internal_links += 1
                 continue
-            resolved = self.target(href)
+            else:
+                resolved = self.target(href)
             if resolved is None:
                 continue
-            internal = resolved[2] == self.source_domain
+            internal = resolved[2] == source_domain
             if internal:
-                page.internal_links += 1
-                if not self.keep_internal:
+                internal_links += 1
+                if not keep_internal:
                     continue
             else:
-                page.external_links += 1
+                external_links += 1
             child = node.child
             only_text = child is None or (child.is_text_node and child.next is None)
-            link = self.link(node, tag, attrs, resolved, internal, only_text)
-            placement, link.hidden, _ = self.state(node, attrs)
-            link.placement = placement or "content"
-            if link.type in ("text", "image"):
-                # an image link's anchor is its alt, which is not in the text around it
-                link.context = self.context(node, link.anchor if link.type == "text" else "", context_cache, only_text)
-            links.append(link)
+            link_type, anchor, alt = _anchor(node, tag, attrs, only_text)
+            state = self.link_state(node, attrs)
+            context = ""
+            if link_type == "text":
+                context = self.context(node, anchor, context_cache, only_text)
+            elif link_type == "image":  # its anchor is its alt, which is not in the text around it
+                context = self.context(node, "", context_cache, only_text)
+            nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
+            links.append(Link(resolved[0], resolved[1], resolved[2], anchor, alt, nofollow, ugc, sponsored, link_type,
+                              state[0] or "content", state[1], context, internal, ordinal))
+            ordinal += 1
+        page.internal_links += internal_links
+        page.external_links += external_links
         return links
 
-    def link(self, node, tag: str, attrs, resolved: tuple[str, str, str], internal: bool, only_text: bool) -> Link:
-        nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
-        link = Link(resolved[0], resolved[1], resolved[2], nofollow=nofollow, ugc=ugc, sponsored=sponsored,
-                    internal=internal)
-        if tag == "a":
-            link.anchor = _collapse(node.text(deep=True), MAX_ANCHOR)
-            image = None if only_text else node.css_first("img")
-            alt = None if image is None else image.attributes.get("alt") or ""
-            if alt is not None:
-                link.alt = _collapse(alt, MAX_ANCHOR)
-                if not link.anchor:
-                    link.type = "image"
-                    link.anchor = link.alt
-        elif tag == "area":
-            link.type = "image"
-            link.anchor = link.alt = _collapse(attrs.get("alt"), MAX_ANCHOR)
-        elif tag == "form":
-            link.type = "form"
-        else:
-            link.type = "frame"
-        return link
+
+def _anchor(node, tag: str, attrs: dict, only_text: bool) -> tuple[str, str, str]:
+    """(link type, anchor, alt) of a link element: an <a> wrapping only an image is an image link
+    whose anchor is the image's alt; an <area>'s anchor is its alt."""
+    if tag == "a":
+        text = node.text(deep=True)
+        anchor = " ".join(text.split())[:MAX_ANCHOR] if text else ""
+        image = None if only_text else node.css_first("img")
+        if image is None:
+            return "text", anchor, ""
+        alt = _collapse(image.attributes.get("alt") or "", MAX_ANCHOR)
+        return ("text", anchor, alt) if anchor else ("image", alt, alt)
+    if tag == "area":
+        alt = _collapse(attrs.get("alt"), MAX_ANCHOR)
+        return "image", alt, alt
+    return ("form" if tag == "form" else "frame"), "", ""
 
 
 def _head_facts(tree: LexborHTMLParser, page: Page, extraction: _Extraction, x_robots_tag: str | None):
@@ -448,6 +512,8 @@ def _head_facts(tree: LexborHTMLParser, page: Page, extraction: _Extraction, x_r
 
 
 def _meta_fact(attrs, page: Page, robots: list[str], refresh_hrefs: list[str]) -> None:
+    if "name" not in attrs and "http-equiv" not in attrs:
+        return  # charset, property (Open Graph), itemprop...: none of ours
     name = (attrs.get("name") or "").strip().lower()
     content = attrs.get("content") or ""
     if name in ("robots", "googlebot"):
@@ -467,26 +533,25 @@ def analytics_ids(body: bytes) -> tuple[str, ...]:
     "ca-pub-", "G-"); only those few positions are checked with the id patterns.
     """
     data = np.frombuffer(body, dtype=np.uint8)
-    dashes = np.flatnonzero(data == _DASH)
-    dashes = dashes[dashes > 0]
+    dashes = np.flatnonzero(data[1:] == _DASH) + 1
     before = data[dashes - 1]
-    candidates = dashes[np.isin(before, _PREFIX_LAST_BYTES)]
+    candidates = dashes[(before == 65) | (before == 77) | (before == 98) | (before == 71)]  # the bytes A M b G
     found: set[str] = set()
     google_tag = None
     for dash in candidates.tolist():
-        for literal, pattern in _ANALYTICS:
-            start = dash + 1 - len(literal)
-            if start < 0 or not body.startswith(literal, start):
+        literal, pattern = _PREFIX_BY_LAST_BYTE[body[dash - 1]]  # the only prefix that can end here
+        start = dash + 1 - len(literal)
+        if start < 0 or not body.startswith(literal, start):
+            continue
+        match = pattern.match(body, start)
+        if match is None:
+            continue
+        if literal == b"G-":
+            if google_tag is None:  # "G-" alone is too common to mean Google Analytics
+                google_tag = b"gtag" in body or b"googletagmanager" in body
+            if not google_tag:
                 continue
-            match = pattern.match(body, start)
-            if match is None:
-                continue
-            if literal == b"G-":
-                if google_tag is None:  # "G-" alone is too common to mean Google Analytics
-                    google_tag = b"gtag" in body or b"googletagmanager" in body
-                if not google_tag:
-                    continue
-            found.add(match.group().decode())
+        found.add(match.group().decode())
     return tuple(sorted(found))
 
 
@@ -510,6 +575,18 @@ def _main_text(tree: LexborHTMLParser) -> str:
     return root.text(deep=True, separator=" ")
 
 
+def _text_facts(text: str) -> tuple[int, int, int | None, tuple[str, ...]]:
+    """(word count, word bytes, simhash, top terms) of the main text, lowercased and encoded once
+    for both when it can be (a text with lone surrogates is read by each its own way)."""
+    lowercase = text.lower()
+    try:
+        data = lowercase.encode("utf-8")
+    except UnicodeEncodeError:
+        return (*text_fingerprint(text), top_terms(text))
+    terms = top_terms_utf8(data) if len(text) <= TEXT_LIMIT else top_terms(text)
+    return (*utf8_fingerprint(data), terms)
+
+
 def extract_page(
     body: bytes,
     url: str,
@@ -527,11 +604,7 @@ def extract_page(
     refresh_links = _head_facts(tree, page, extraction, x_robots_tag)
     page.analytics_ids = analytics_ids(body)
     add_links(page, refresh_links, keep_internal)  # <head> comes first
-    for link in extraction.links():  # counted as internal/external already
-        link.ordinal = len(page.links)
-        page.links.append(link)
-    main_text = _main_text(tree)
-    page.word_count, page.text_bytes, page.fingerprint = text_fingerprint(main_text)
-    page.terms = top_terms(main_text)
+    page.links.extend(extraction.links())  # counted as internal/external already
+    page.word_count, page.text_bytes, page.fingerprint, page.terms = _text_facts(_main_text(tree))
     page.emails = mailto_addresses(body)
     return page

@@ -31,9 +31,12 @@ import re
 from typing import NamedTuple
 from urllib.parse import unquote
 
+from linkatlas.extract.caching import short_key_cache
 from linkatlas.extract.domains import normalize_host
 
-__all__ = ["MAX_URL_LENGTH", "extract_host", "normalize_url", "resolve_url", "url_host", "url_parts"]
+__all__ = [
+    "MAX_URL_LENGTH", "extract_host", "normalize_url", "resolve_absolute", "resolve_url", "url_host", "url_parts",
+]
 
 MAX_URL_LENGTH = 8192
 
@@ -89,7 +92,7 @@ def _clean_absolute(url: str) -> str | None:
     return url
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@short_key_cache(maxsize=1 << 15, max_chars=512)
 def _normalize(url: str) -> str | None:
     url = _clean(url)
     if url is None:
@@ -225,6 +228,12 @@ def resolve_url(href: str, base: str) -> str | None:
     return fast if fast is not None else _resolve(href, parsed_base)
 
 
+def resolve_absolute(href: str) -> str | None:
+    """:func:`resolve_url` of an href that starts with ``http://`` or ``https://``: the same
+    against every usable base, so callers may remember it across pages."""
+    return normalize_url(href.partition("#")[0]) if len(href) <= MAX_URL_LENGTH else None
+
+
 def _resolve_clean(href: str, base: _Base) -> str | None:
     """Fast path for clean ASCII hrefs without dot segments; None to take the slow path."""
     if not href:
@@ -271,7 +280,7 @@ def _resolve(href: str, base: _Base) -> str | None:
     return base.origin + _normalize_path_query(merged, query)
 
 
-@functools.lru_cache(maxsize=1024)
+@short_key_cache(maxsize=1024, max_chars=2048)
 def _parse_base(base: str) -> _Base | None:
     url = normalize_url(base)
     if url is None:

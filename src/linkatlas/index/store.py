@@ -167,13 +167,13 @@ class Index:
                 """,
                 {"lo": bounds[0], "hi": bounds[1]},
             )
+            all_new = con.execute("SELECT count(*) FROM new_fetch_ids").fetchall()[0][0] == fetches.num_rows
+            only_new = "" if all_new else " WHERE fetch_id IN (SELECT fetch_id FROM new_fetch_ids)"  # the usual case: all
             new_fetches = con.execute(
-                f"INSERT INTO fetches ({_FETCH_COLUMNS}) SELECT {_FETCH_COLUMNS} FROM batch_fetches "
-                "WHERE fetch_id IN (SELECT fetch_id FROM new_fetch_ids)"
+                f"INSERT INTO fetches ({_FETCH_COLUMNS}) SELECT {_FETCH_COLUMNS} FROM batch_fetches{only_new}"
             ).fetchall()[0][0]
             new_links = con.execute(
-                f"INSERT INTO links ({_LINK_COLUMNS}) SELECT {_LINK_COLUMNS} FROM batch_links "
-                "WHERE fetch_id IN (SELECT fetch_id FROM new_fetch_ids)"
+                f"INSERT INTO links ({_LINK_COLUMNS}) SELECT {_LINK_COLUMNS} FROM batch_links{only_new}"
             ).fetchall()[0][0]
             run_sql(con, "COMMIT")
         except BaseException:
