@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 
 import duckdb
 import numpy as np
 import pyarrow as pa
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from linkatlas.errors import IndexError_
@@ -77,14 +78,18 @@ class AuthoritySummary:
 
 @dataclass
 class DomainGraph:
-    names: list[str]  # domain of node i
-    sources: np.ndarray  # int32 node ids, one entry per distinct follow edge
+    domains: pa.Array | pa.ChunkedArray  # domain of node i, in name order
+    sources: np.ndarray  # int32 node ids, one entry per distinct follow edge, sorted by target then source
     targets: np.ndarray
     groups: np.ndarray  # owner-group id of each node (0..groups-1)
 
     @property
     def size(self) -> int:
-        return len(self.names)
+        return len(self.domains)
+
+    @cached_property
+    def names(self) -> list[str]:
+        return self.domains.to_pylist()
 
 
 _LIVE_PAGES = """
@@ -95,50 +100,49 @@ WHERE fetch_id IN (SELECT arg_max(fetch_id, (fetched_at, fetch_id)) FROM fetches
   AND status BETWEEN 200 AND 399
 """
 
-# Candidate nodes, numbered in name order; those that end up with no edge and no live page
-# are dropped again in NumPy (cheaper than finding the counted links' targets first).
-_NODES = """
+_FOLLOW = "l.nofollow IS NOT TRUE AND l.ugc IS NOT TRUE AND l.sponsored IS NOT TRUE"
+
+# The dictionary of candidate nodes, numbered in name order: the targets of follow links and
+# the domains of live pages. Those left without an edge or a live page (all of a target's
+# links sit on dead or robots-nofollow pages, or inside its own domain) are dropped in NumPy.
+_NODES = f"""
 CREATE OR REPLACE TEMP TABLE authority_nodes AS
 SELECT domain, (row_number() OVER (ORDER BY domain) - 1)::INTEGER AS id
-FROM (SELECT DISTINCT target_domain AS domain FROM links UNION SELECT domain FROM authority_pages)
+FROM (SELECT l.target_domain AS domain FROM links l WHERE {_FOLLOW} UNION SELECT domain FROM authority_pages)
 """
 
-_SOURCE_PAGES = """
-CREATE OR REPLACE TEMP TABLE authority_sources AS
-SELECT p.fetch_id, n.id AS node FROM authority_pages p JOIN authority_nodes n USING (domain)
-WHERE NOT p.robots_nofollow
+_PAGES = """
+SELECT p.fetch_id, n.id AS node, p.robots_nofollow
+FROM authority_pages p JOIN authority_nodes n USING (domain)
 """
 
-# Follow links of live pages to another domain, one row per link (deduplicated in NumPy).
-_FOLLOW_LINKS = """
-SELECT p.node AS source, n.id AS target
-FROM links l JOIN authority_sources p USING (fetch_id) JOIN authority_nodes n ON n.domain = l.target_domain
-WHERE l.nofollow IS NOT TRUE AND l.ugc IS NOT TRUE AND l.sponsored IS NOT TRUE AND p.node <> n.id
+# Every follow link as (fetch, target node): the only pass over ``links``, and the only
+# string join on it. Which fetch counts, and as which source node, is a NumPy lookup.
+_FOLLOW_LINKS = f"""
+SELECT l.fetch_id, n.id AS target
+FROM links l JOIN authority_nodes n ON n.domain = l.target_domain
+WHERE {_FOLLOW}
 """
-
-_PAGE_NODES = "SELECT DISTINCT n.id AS node FROM authority_pages JOIN authority_nodes n USING (domain)"
 
 # An owner signal is a /24 subnet (unless shared hosting: too many domains) or an analytics /
 # ad account id (a Universal Analytics property UA-NNN-k belongs to account UA-NNN).
 _OWNER_KEYS = """
-WITH hosts AS (
-    SELECT DISTINCT domain, ip FROM authority_pages WHERE ip LIKE '%.%.%.%' AND ip NOT LIKE '%:%'
-), ids AS (
-    SELECT DISTINCT domain, upper(trim(id)) AS id
-    FROM (SELECT domain, unnest(analytics_ids) AS id FROM authority_pages WHERE len(analytics_ids) > 0)
-), signals AS (
-    SELECT DISTINCT domain, 'net:' || ip[:length(ip) - strpos(reverse(ip), '.')] AS signal FROM hosts
+WITH signals AS (
+    SELECT DISTINCT domain, 'net' AS kind, ip[:length(ip) - strpos(reverse(ip), '.')] AS value
+    FROM authority_pages WHERE ip LIKE '%.%.%.%' AND ip NOT LIKE '%:%'
     UNION
-    SELECT domain, 'id:' || regexp_replace(id, '^(UA-\\d+)-\\d+$', '\\1') FROM ids WHERE id <> ''
+    SELECT domain, 'id', regexp_replace(id, '^(UA-\\d+)-\\d+$', '\\1')
+    FROM (SELECT domain, upper(trim(unnest(analytics_ids))) AS id FROM authority_pages WHERE len(analytics_ids) > 0)
+    WHERE id <> ''
 ), shared AS (
-    SELECT signal FROM signals GROUP BY signal
-    HAVING count(*) > 1 AND (signal LIKE 'id:%' OR count(*) <= $max_subnet)
+    SELECT kind, value FROM signals GROUP BY kind, value
+    HAVING count(*) > 1 AND (kind = 'id' OR count(*) <= $max_subnet)
 )
-SELECT n.id AS node, (dense_rank() OVER (ORDER BY s.signal) - 1)::INTEGER AS signal
-FROM signals s JOIN shared USING (signal) JOIN authority_nodes n USING (domain)
+SELECT n.id AS node, (dense_rank() OVER (ORDER BY s.kind, s.value) - 1)::INTEGER AS signal
+FROM signals s JOIN shared USING (kind, value) JOIN authority_nodes n USING (domain)
 """
 
-_TEMP_TABLES = ("authority_sources", "authority_nodes", "authority_pages")
+_TEMP_TABLES = ("authority_nodes", "authority_pages")
 
 
 def _numpy(index: Index, sql: str, params=None) -> dict[str, np.ndarray]:
@@ -147,39 +151,71 @@ def _numpy(index: Index, sql: str, params=None) -> dict[str, np.ndarray]:
 
 
 def load_domain_graph(index: Index, settings: AuthoritySettings = AuthoritySettings()) -> DomainGraph:
-    """The domain graph of live follow links, with each domain's owner group."""
+    """The domain graph of live follow links, with each domain's owner group.
+
+    Edges come sorted by target, then source: the order PageRank's matrix wants.
+    """
     progress_bar = index.sql("SELECT current_setting('enable_progress_bar')")[0][0]
     index.sql("SET enable_progress_bar = false")  # DuckDB's own bar would write over our output
     try:
-        for statement in (_LIVE_PAGES, _NODES, _SOURCE_PAGES):
+        for statement in (_LIVE_PAGES, _NODES):
             index.sql(statement)
-        names = np.asarray(_numpy(index, "SELECT domain FROM authority_nodes ORDER BY id")["domain"], dtype=object)
+        pages = _numpy(index, _PAGES)
         links = _numpy(index, _FOLLOW_LINKS)
-        page_nodes = np.asarray(_numpy(index, _PAGE_NODES)["node"], dtype=np.int64)
+        names = index.arrow("SELECT domain FROM authority_nodes ORDER BY id").column(0)
         keys = _numpy(index, _OWNER_KEYS, {"max_subnet": settings.max_subnet_domains}) if settings.defence else None
     finally:
         for table in _TEMP_TABLES:
             index.sql(f"DROP TABLE IF EXISTS {table}")
         index.sql(f"SET enable_progress_bar = {'true' if progress_bar else 'false'}")
-    sources, targets = _distinct_edges(np.asarray(links["source"]), np.asarray(links["target"]), len(names))
+    page_fetches, page_nodes = np.asarray(pages["fetch_id"]), np.asarray(pages["node"], dtype=np.int32)
+    voting = ~np.asarray(pages["robots_nofollow"], dtype=bool)
+    sources = _lookup(page_fetches[voting], page_nodes[voting], np.asarray(links["fetch_id"]))
+    sources, targets = _distinct_edges(sources, np.asarray(links["target"], dtype=np.int32))
     used = np.zeros(len(names), dtype=bool)
     used[sources] = used[targets] = True
     used[page_nodes] = True
-    renumber = np.cumsum(used, dtype=np.int64) - 1
+    renumber = (np.cumsum(used) - 1).astype(np.int32)
     n = int(used.sum())
     if keys is None:
         groups = np.arange(n, dtype=np.int32)
     else:
         nodes = np.asarray(keys["node"], dtype=np.int64)
         groups = _owner_groups(n, renumber[nodes], np.asarray(keys["signal"], dtype=np.int64))
-    return DomainGraph(names[used].tolist(), renumber[sources].astype(np.int32), renumber[targets].astype(np.int32),
-                       groups)
+    return DomainGraph(names.filter(pa.array(used)), renumber[sources], renumber[targets], groups)
 
 
-def _distinct_edges(sources: np.ndarray, targets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """One edge per (source, target) pair, sorted (SciPy's linear-time COO→CSR sums duplicates)."""
-    adjacency = csr_matrix((np.ones(len(sources), dtype=np.float32), (sources, targets)), shape=(n, n)).tocoo()
-    return adjacency.row.astype(np.int64), adjacency.col.astype(np.int64)
+def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """``values[i]`` where ``queries`` equals ``keys[i]`` (distinct keys), -1 where no key does.
+
+    Fetch ids are small dense integers, so a direct-address table is the usual way; ids far
+    apart fall back to a binary search.
+    """
+    if not len(keys) or not len(queries):
+        return np.full(len(queries), -1, dtype=np.int32)
+    low, high = min(keys.min(), queries.min()), max(keys.max(), queries.max())
+    if low >= 0 and high < 4 * (len(keys) + len(queries)) + 2**20:
+        table = np.full(int(high) + 1, -1, dtype=np.int32)
+        table[keys] = values
+        return table[queries]
+    order = np.argsort(keys)
+    position = np.minimum(np.searchsorted(keys, queries, sorter=order), len(keys) - 1)
+    hit = keys[order[position]] == queries
+    found = np.full(len(queries), -1, dtype=np.int32)
+    found[hit] = values[order[position[hit]]]
+    return found
+
+
+def _distinct_edges(sources: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One edge per (source, target) pair of different nodes (sources < 0 dropped), sorted by target, then source."""
+    kept = (sources >= 0) & (sources != targets)
+    pairs = np.left_shift(targets[kept], 32, dtype=np.int64)
+    pairs |= sources[kept]
+    pairs.sort()
+    first = np.ones(len(pairs), dtype=bool)
+    np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
+    pairs = pairs[first]
+    return (pairs & 0xFFFFFFFF).astype(np.int32), (pairs >> 32).astype(np.int32)
 
 
 def _owner_groups(n: int, nodes: np.ndarray, signals: np.ndarray) -> np.ndarray:
@@ -203,24 +239,33 @@ class _Votes:
 
 
 def _votes(graph: DomainGraph) -> _Votes:
-    """Drop links inside an owner group; a group's links to one target share one vote."""
+    """Drop links inside an owner group; a group's links to one target share one vote.
+
+    Only edges from a domain in a group of two or more can change, so only they are looked at.
+    """
     n = graph.size
     group_size = np.bincount(graph.groups)
-    source_group = graph.groups[graph.sources]
-    kept = source_group != graph.groups[graph.targets]
-    sources, targets, source_group = graph.sources[kept], graph.targets[kept], source_group[kept]
+    network_size = group_size[graph.groups]
+    sources, targets = graph.sources, graph.targets
     weights = np.ones(len(sources))
-    shared = group_size[source_group] > 1
-    if shared.any():
-        pair = source_group[shared].astype(np.int64) * n + targets[shared]
+    grouped = np.flatnonzero((network_size > 1)[sources])
+    if grouped.size:
+        source_group = graph.groups[sources[grouped]]
+        inside = source_group == graph.groups[targets[grouped]]
+        voting = grouped[~inside]
+        pair = np.left_shift(source_group[~inside], 32, dtype=np.int64) | targets[voting]
         _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
-        weights[shared] = 1.0 / counts[inverse]
+        weights[voting] = 1.0 / counts[inverse]
+        if inside.any():
+            kept = np.ones(len(sources), dtype=bool)
+            kept[grouped[inside]] = False
+            sources, targets, weights = sources[kept], targets[kept], weights[kept]
     return _Votes(
         sources, targets, weights,
         referring_domains=np.bincount(graph.targets, minlength=n),
         referring_groups=np.bincount(targets, weights=weights, minlength=n),
         outbound_domains=np.bincount(graph.sources, minlength=n),
-        network_size=group_size[graph.groups],
+        network_size=network_size,
     )
 
 
@@ -254,7 +299,7 @@ def score_graph(graph: DomainGraph, settings: AuthoritySettings = AuthoritySetti
     discount = np.divide(votes.referring_domains - votes.referring_groups, votes.referring_domains,
                          out=np.zeros(n), where=votes.referring_domains > 0)
     table = pa.table({
-        "domain": pa.array(graph.names, pa.string()),
+        "domain": graph.domains,
         "authority_score": pa.array(score, pa.int16()),
         "pagerank": ranks,
         "harmonic": harmonic_share,
