@@ -14,6 +14,7 @@ The graph is built in DuckDB (dedup, integer ids) and handed to NumPy/SciPy as a
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -207,15 +208,22 @@ def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.nda
 
 
 def _distinct_edges(sources: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One edge per (source, target) pair of different nodes (sources < 0 dropped), sorted by target, then source."""
-    kept = (sources >= 0) & (sources != targets)
-    pairs = np.left_shift(targets[kept], 32, dtype=np.int64)
-    pairs |= sources[kept]
+    """One edge per (source, target) pair of different nodes (sources < 0 dropped), sorted by target, then source.
+
+    Each pair is one int64 (target in the high half), so a single NumPy sort orders and
+    deduplicates them; the halves are read back through an int32 view.
+    """
+    kept = sources >= 0
+    kept &= sources != targets
+    pairs = np.left_shift(targets, 32, dtype=np.int64)
+    pairs |= sources
+    pairs = pairs[kept]
     pairs.sort()
     first = np.ones(len(pairs), dtype=bool)
     np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
-    pairs = pairs[first]
-    return (pairs & 0xFFFFFFFF).astype(np.int32), (pairs >> 32).astype(np.int32)
+    halves = pairs[first].view(np.int32).reshape(-1, 2)
+    low, high = (0, 1) if sys.byteorder == "little" else (1, 0)
+    return np.ascontiguousarray(halves[:, low]), np.ascontiguousarray(halves[:, high])
 
 
 def _owner_groups(n: int, nodes: np.ndarray, signals: np.ndarray) -> np.ndarray:
@@ -282,17 +290,13 @@ def score_graph(graph: DomainGraph, settings: AuthoritySettings = AuthoritySetti
     n = graph.size
     votes = _votes(graph)
     timings = {}
-    started = time.perf_counter()
-    ranks, iterations = pagerank(votes.sources, votes.targets, n, weights=votes.weights,
-                                 out_degree=votes.outbound_domains.astype(np.float64),
-                                 damping=settings.damping, tolerance=settings.tolerance)
-    timings["pagerank"] = time.perf_counter() - started
-    started = time.perf_counter()
     group_size = votes.network_size.astype(np.float64)
-    harmonic = harmonic_centrality(votes.sources, votes.targets, n, voter_weights=1.0 / group_size,
-                                   pivots=settings.harmonic_pivots, exact_up_to=settings.harmonic_exact_up_to,
-                                   seed=settings.seed)
-    timings["harmonic"] = time.perf_counter() - started
+    ranks, iterations = _timed(timings, "pagerank", pagerank, votes.sources, votes.targets, n,
+                               weights=votes.weights, out_degree=votes.outbound_domains.astype(np.float64),
+                               damping=settings.damping, tolerance=settings.tolerance)
+    harmonic = _timed(timings, "harmonic", harmonic_centrality, votes.sources, votes.targets, n,
+                      voter_weights=1.0 / group_size, pivots=settings.harmonic_pivots,
+                      exact_up_to=settings.harmonic_exact_up_to, seed=settings.seed)
     groups = int(graph.groups.max()) + 1 if n else 0
     harmonic_share = harmonic.values / max(groups, 1)
     score = _score(ranks, harmonic_share, settings.pagerank_weight)
@@ -314,6 +318,14 @@ def score_graph(graph: DomainGraph, settings: AuthoritySettings = AuthoritySetti
              "owner_groups": int((np.bincount(graph.groups) > 1).sum()) if n else 0,
              "grouped_domains": int((votes.network_size > 1).sum()), "timings": timings}
     return table, facts
+
+
+def _timed(timings: dict, name: str, function, *args, **kwargs):
+    started = time.perf_counter()
+    try:
+        return function(*args, **kwargs)
+    finally:
+        timings[name] = time.perf_counter() - started
 
 
 def _score(ranks: np.ndarray, harmonic_share: np.ndarray, pagerank_weight: float) -> np.ndarray:
