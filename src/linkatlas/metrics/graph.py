@@ -81,7 +81,9 @@ def pagerank(
     sources = np.asarray(sources)
     degree = np.bincount(sources, minlength=n).astype(np.float64) if out_degree is None else out_degree
     share = np.divide(damping, degree, out=np.zeros(n), where=degree > 0)
-    values = share[sources] if weights is None else share[sources] * weights
+    values = np.take(share, sources)
+    if weights is not None:
+        values *= weights
     matrix = in_adjacency(sources, targets, n, values)
     scores = np.full(n, 1.0 / n)
     change = np.empty(n)
