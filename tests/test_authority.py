@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import statistics
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -166,6 +167,22 @@ def test_sampled_harmonic_centrality_is_an_unbiased_estimate():
     assert abs(mean.sum() / exact.sum() - 1) < 0.02  # no bias: the estimates average to the truth
 
 
+def test_edge_order_does_not_change_pagerank_or_harmonic_centrality():
+    # edges sorted by target become the matrices without a copy; any other order goes through
+    # SciPy's COO→CSR; a repeated edge counts twice in PageRank either way (an extra link)
+    n = 150
+    edges = random_graph(n, 600, seed=9, chain=30)
+    with_repeat = edges + edges[:7]
+    expected_ranks = dense_pagerank(with_repeat, n)
+    expected_harmonic = bfs_harmonic(edges, n)
+    by_target = sorted(with_repeat, key=lambda edge: (edge[1], edge[0]))
+    shuffled = random.Random(10).sample(with_repeat, len(with_repeat))
+    for order in (with_repeat, by_target, shuffled):
+        scores, _ = pagerank(*arrays(order), n, tolerance=1e-14)
+        assert np.abs(scores - expected_ranks).max() < 1e-12
+        assert np.abs(harmonic_centrality(*arrays(order), n).values - expected_harmonic).max() < 1e-9
+
+
 # --- real indexes from WARC files ----------------------------------------------------------------
 
 def page(html_links="", *, title="page", head=""):
@@ -270,6 +287,31 @@ def test_ensure_authority_recomputes_only_after_the_index_changed(tmp_path):
     assert [(row["known"], row["referring_domains"]) for row in rows] == [(True, 1), (True, 3)]
 
 
+def test_fetch_ids_beyond_32_bits_and_far_apart_give_the_same_graph(follow_db):
+    # ids past int32 are read as BIGINT; ids too sparse for a direct-address table are looked up by binary search
+    with open_index(follow_db) as index:
+        index.sql("UPDATE fetches SET fetch_id = fetch_id * 1000003 + 5000000000")
+        index.sql("UPDATE links SET fetch_id = fetch_id * 1000003 + 5000000000")
+        assert index.sql("SELECT min(fetch_id) FROM links")[0][0] > 2**32
+        graph = load_domain_graph(index)
+        assert {(graph.names[s], graph.names[t]) for s, t in zip(graph.sources, graph.targets)} == FOLLOW_EDGES
+        assert compute_authority(index).edges == len(FOLLOW_EDGES)
+
+
+def test_compute_authority_restores_numpy_huge_page_setting(follow_db):
+    from numpy._core.multiarray import _set_madvise_hugepage
+
+    original = _set_madvise_hugepage(True)
+    try:
+        with open_index(follow_db) as index:
+            for setting in (True, False):
+                _set_madvise_hugepage(setting)
+                compute_authority(index)
+                assert _set_madvise_hugepage(setting) is setting
+    finally:
+        _set_madvise_hugepage(original)
+
+
 # --- the link-network defence on a generated web -------------------------------------------------
 
 def network_web(seed=11):
@@ -334,6 +376,19 @@ def test_a_link_network_cannot_lift_itself_above_real_sites(network_db):
     assert (money["referring_domains"], money["referring_groups"], money["discount"]) == (20, 1.0, 0.95)
     assert undefended["money.com"]["authority_score"] > median(undefended, blogs)
     assert money["authority_score"] < min(defended[blog]["authority_score"] for blog in blogs)
+
+
+def test_domain_graph_of_the_network_web_is_its_links_once_each_sorted_by_target(network_db):
+    db, publishers, blogs, network = network_db
+    responses, *_ = network_web()
+    expected = {(url.split("/")[2], href.split("/")[2]) for url, _, _, _, body, _ in responses
+                for href in re.findall(r'href="([^"]+)"', body.decode())}
+    with open_index(db) as index:
+        graph = load_domain_graph(index)
+    pairs = [(int(t), int(s)) for s, t in zip(graph.sources, graph.targets)]
+    assert pairs == sorted(set(pairs))  # distinct, ordered by target then source
+    assert {(graph.names[s], graph.names[t]) for t, s in pairs} == expected
+    assert graph.names == sorted(graph.names) and len(graph.names) == len(publishers + blogs + network) + 1
 
 
 # --- the sample web: publishers above niche blogs above the PBN -----------------------------------
