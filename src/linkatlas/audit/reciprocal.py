@@ -10,6 +10,7 @@ target, nothing can be reciprocal and the audit says so (``crawled_pages`` = 0).
 from __future__ import annotations
 
 from linkatlas.index.store import Index
+from linkatlas.metrics.reports import site_links_sql
 from linkatlas.metrics.state import STATE_TABLE, SUCCESS
 from linkatlas.metrics.target import Target
 
@@ -27,16 +28,10 @@ def reciprocal_domains(index: Index, target: Target, *, pages_per_side: int = 5,
     predicate, params = target.predicate("f.")
     return index.rows(
         f"""
-        WITH latest AS (
-            SELECT arg_max(fetch_id, fetched_at) AS fetch_id, arg_max(robots_nofollow, fetched_at) AS robots_nofollow
-            FROM fetches f WHERE {predicate} AND f.{SUCCESS} GROUP BY f.url
-        ),
+        WITH {site_links_sql(predicate)},
         ours AS (
-            SELECT l.target_domain AS domain, l.source_url AS our_page, l.target_url AS their_url,
-                   NOT (l.nofollow OR l.ugc OR l.sponsored OR coalesce(latest.robots_nofollow, false)) AS follow
-            FROM links l JOIN latest ON l.fetch_id = latest.fetch_id
-            WHERE l.target_domain <> $own_domain
-              AND l.target_domain IN (SELECT source_domain FROM {table} WHERE status = 'live')
+            SELECT target_domain AS domain, source_url AS our_page, target_url AS their_url, follow
+            FROM site_links WHERE target_domain IN (SELECT source_domain FROM {table} WHERE status = 'live')
         ),
         out_side AS (
             SELECT domain, count(DISTINCT (our_page, their_url)) AS outbound_links,

@@ -548,6 +548,22 @@ def referring_ips(index: Index, target: Target, *, sort: str | None = None, limi
 OUTBOUND_COLUMNS = ("domain", "links", "follow_links", "pages")
 
 
+def site_links_sql(predicate: str) -> str:
+    """CTEs ``latest`` and ``site_links``: the external links (source_url, target_url, target_domain,
+    follow) of the latest successful fetch of every page matching ``predicate`` (on ``f.``);
+    the query needs the ``$own_domain`` parameter."""
+    return f"""latest AS (
+            SELECT arg_max(fetch_id, fetched_at) AS fetch_id, arg_max(robots_nofollow, fetched_at) AS robots_nofollow
+            FROM fetches f WHERE {predicate} AND f.{SUCCESS} GROUP BY f.url
+        ),
+        site_links AS (
+            SELECT l.source_url, l.target_url, l.target_domain,
+                   NOT (l.nofollow OR l.ugc OR l.sponsored OR coalesce(latest.robots_nofollow, false)) AS follow
+            FROM links l JOIN latest ON l.fetch_id = latest.fetch_id
+            WHERE l.target_domain <> $own_domain
+        )"""
+
+
 def outbound(index: Index, site: Target, *, follow_only: bool = False, sort: str | None = None,
              limit: int | None = None) -> pa.Table:
     """The domains a site links to, from the latest successful fetch of each of its pages:
@@ -557,20 +573,11 @@ def outbound(index: Index, site: Target, *, follow_only: bool = False, sort: str
     having = "HAVING count(DISTINCT (l.source_url, l.target_url)) FILTER (WHERE follow) > 0" if follow_only else ""
     return index.arrow(
         f"""
-        WITH latest AS (
-            SELECT arg_max(fetch_id, fetched_at) AS fetch_id, arg_max(robots_nofollow, fetched_at) AS robots_nofollow
-            FROM fetches f WHERE {predicate} AND f.{SUCCESS} GROUP BY f.url
-        ),
-        elements AS (
-            SELECT l.source_url, l.target_url, l.target_domain,
-                   NOT (l.nofollow OR l.ugc OR l.sponsored OR coalesce(latest.robots_nofollow, false)) AS follow
-            FROM links l JOIN latest ON l.fetch_id = latest.fetch_id
-            WHERE l.target_domain <> $own_domain
-        )
+        WITH {site_links_sql(predicate)}
         SELECT target_domain AS domain, count(DISTINCT (source_url, target_url)) AS links,
                count(DISTINCT (source_url, target_url)) FILTER (WHERE follow) AS follow_links,
                count(DISTINCT source_url) AS pages
-        FROM elements l GROUP BY target_domain {having}
+        FROM site_links l GROUP BY target_domain {having}
         ORDER BY {order}{_limit(limit)}
         """,
         {**params, "own_domain": site.domain},
