@@ -412,7 +412,7 @@ def _plain_pages():
     memory to fill such a page on first touch (THP ``defrag=madvise``, the default of many
     distributions and VMs), writing a fresh array costs several times as much as with plain
     pages. This computation fills about a gigabyte of short-lived arrays on 10 M links, and
-    mostly streams through them, so plain pages are faster: 10 % less CPU on the bench.
+    mostly streams through them, so plain pages are faster: about 15 % less CPU on the bench.
     NumPy's switch is process-wide; it is restored on the way out.
     """
     try:
