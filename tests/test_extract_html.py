@@ -1259,3 +1259,22 @@ def test_mailto_vector_scan_agrees_with_bytes_find():
     many = b"".join(b"mailto:user%d@example.org " % number for number in range(200)) + b"MAILTO:last@a.org"
     assert len(many) < terms._VECTOR_SCAN_FROM < len(many * 8)
     assert terms.mailto_addresses(many * 8) == terms.mailto_addresses(many)  # the cap (80 found) is reached first
+
+
+def test_boilerplate_selector_matches_what_the_plain_id_and_class_list_matches():
+    plain = ", ".join(f"#{name}, .{name}" for name in html_module._BOILERPLATE_NAMES)
+    names = ["header", "HEADER", "Footer", "nav", "menu", "sidebar", "comments", "site-header", "x", ""]
+    rng = random.Random(11)
+    extra = "".join(
+        f'<div id="{rng.choice(names)}" class="{rng.choice(names)} {rng.choice(names)}"><p>t</p></div>'
+        f'<span class="{rng.choice(names)}">s</span><p id="{rng.choice(names)}">x</p>' for _ in range(40))
+    checked = 0
+    for _, body in varied_pages(12, 60):
+        markup = body.decode()
+        for document in (markup, markup.replace("<!doctype html>", ""), "<body>" + extra + "</body>",
+                         "<!doctype html><body>" + extra + "</body>"):  # quirks mode matches names in any case
+            tree = html_module.LexborHTMLParser(document)
+            expected = {node.mem_id for node in tree.body.css(plain)}
+            assert {node.mem_id for node in tree.body.css(html_module._BOILERPLATE_SELECTOR)} == expected
+            checked += len(expected)
+    assert checked > 1000

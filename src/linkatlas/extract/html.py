@@ -87,7 +87,12 @@ _BOILERPLATE_NAMES = (
     "header", "masthead", "footer", "colophon", "sidebar", "secondary", "widget", "comments", "comment",
     "menu", "nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "site-header", "site-footer",
 )
-_BOILERPLATE_SELECTOR = ", ".join(f"#{name}, .{name}" for name in _BOILERPLATE_NAMES)
+# "#header, .header, #footer, ...", written so that lexbor tries the names only on elements that
+# have an id or a class (same matches, a third of the work on real pages)
+_BOILERPLATE_SELECTOR = (
+    "[id]:is(" + ", ".join(f"#{name}" for name in _BOILERPLATE_NAMES) + "), "
+    "[class]:is(" + ", ".join(f".{name}" for name in _BOILERPLATE_NAMES) + ")"
+)
 _HEAD_SELECTOR = "html, title, base[href], link[rel][href], meta"
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
 _ANALYTICS = (  # (prefix, the id pattern starting with it)
