@@ -1278,3 +1278,33 @@ def test_boilerplate_selector_matches_what_the_plain_id_and_class_list_matches()
             assert {node.mem_id for node in tree.body.css(html_module._BOILERPLATE_SELECTOR)} == expected
             checked += len(expected)
     assert checked > 1000
+
+
+def test_main_root_from_the_landmarks_found_before_the_strip_is_what_a_query_after_it_finds():
+    special = [
+        "<nav><main>in nav</main></nav><article>one</article>",
+        "<form><article>in form</article></form><article>lone</article>",
+        '<div role="MAIN">upper role</div><main>later main</main>',
+        '<div role=" main">spaced role</div><article role="Main">article as main</article>',
+        '<svg><main role="main">in svg</main></svg><aside><article>a</article></aside><p>body</p>',
+        "<template><main>in template</main></template><article>x</article><article>y</article>",
+        "<header><article>h</article></header><footer><main role=main>f</main></footer>",
+        '<main role="main">both</main>', '<article role="mAiN">article role</article>', "<p>nothing</p>", "",
+        '<article role=" main">not main</article><article role="main ">nor this</article>',
+        '<article role="ma\u0130n">dotted</article><article role="MAIN">this one</article>',
+        "<div>" * 3000 + "<main>deep</main>" + "</div>" * 3000,
+    ]
+    documents = [markup for _, body in varied_pages(13, 80) for markup in [body.decode()]]
+    documents += special + ["<!doctype html>" + markup for markup in special]
+    found = 0
+    for document in documents:
+        tree = html_module.LexborHTMLParser(document)
+        extraction = html_module._Extraction(tree, Page(url=SOURCE), False)
+        root = html_module._main_root(tree, extraction.landmarks())
+        expected = tree.css_first("main, [role=main i]")  # the queries the landmarks stand in for
+        if expected is None:
+            articles = tree.css("article")
+            expected = articles[0] if len(articles) == 1 else tree.body
+        assert (root is None and expected is None) or root.mem_id == expected.mem_id, document[:120]
+        found += root is not None and root.tag != "body"
+    assert found > 30
