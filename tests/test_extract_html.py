@@ -1259,3 +1259,52 @@ def test_mailto_vector_scan_agrees_with_bytes_find():
     many = b"".join(b"mailto:user%d@example.org " % number for number in range(200)) + b"MAILTO:last@a.org"
     assert len(many) < terms._VECTOR_SCAN_FROM < len(many * 8)
     assert terms.mailto_addresses(many * 8) == terms.mailto_addresses(many)  # the cap (80 found) is reached first
+
+
+def test_boilerplate_selector_matches_what_the_plain_id_and_class_list_matches():
+    plain = ", ".join(f"#{name}, .{name}" for name in html_module._BOILERPLATE_NAMES)
+    names = ["header", "HEADER", "Footer", "nav", "menu", "sidebar", "comments", "site-header", "x", ""]
+    rng = random.Random(11)
+    extra = "".join(
+        f'<div id="{rng.choice(names)}" class="{rng.choice(names)} {rng.choice(names)}"><p>t</p></div>'
+        f'<span class="{rng.choice(names)}">s</span><p id="{rng.choice(names)}">x</p>' for _ in range(40))
+    checked = 0
+    for _, body in varied_pages(12, 60):
+        markup = body.decode()
+        for document in (markup, markup.replace("<!doctype html>", ""), "<body>" + extra + "</body>",
+                         "<!doctype html><body>" + extra + "</body>"):  # quirks mode matches names in any case
+            tree = html_module.LexborHTMLParser(document)
+            expected = {node.mem_id for node in tree.body.css(plain)}
+            assert {node.mem_id for node in tree.body.css(html_module._BOILERPLATE_SELECTOR)} == expected
+            checked += len(expected)
+    assert checked > 1000
+
+
+def test_main_root_from_the_landmarks_found_before_the_strip_is_what_a_query_after_it_finds():
+    special = [
+        "<nav><main>in nav</main></nav><article>one</article>",
+        "<form><article>in form</article></form><article>lone</article>",
+        '<div role="MAIN">upper role</div><main>later main</main>',
+        '<div role=" main">spaced role</div><article role="Main">article as main</article>',
+        '<svg><main role="main">in svg</main></svg><aside><article>a</article></aside><p>body</p>',
+        "<template><main>in template</main></template><article>x</article><article>y</article>",
+        "<header><article>h</article></header><footer><main role=main>f</main></footer>",
+        '<main role="main">both</main>', '<article role="mAiN">article role</article>', "<p>nothing</p>", "",
+        '<article role=" main">not main</article><article role="main ">nor this</article>',
+        '<article role="ma\u0130n">dotted</article><article role="MAIN">this one</article>',
+        "<div>" * 3000 + "<main>deep</main>" + "</div>" * 3000,
+    ]
+    documents = [markup for _, body in varied_pages(13, 80) for markup in [body.decode()]]
+    documents += special + ["<!doctype html>" + markup for markup in special]
+    found = 0
+    for document in documents:
+        tree = html_module.LexborHTMLParser(document)
+        extraction = html_module._Extraction(tree, Page(url=SOURCE), False)
+        root = html_module._main_root(tree, extraction.landmarks())
+        expected = tree.css_first("main, [role=main i]")  # the queries the landmarks stand in for
+        if expected is None:
+            articles = tree.css("article")
+            expected = articles[0] if len(articles) == 1 else tree.body
+        assert (root is None and expected is None) or root.mem_id == expected.mem_id, document[:120]
+        found += root is not None and root.tag != "body"
+    assert found > 30
