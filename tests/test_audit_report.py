@@ -91,6 +91,10 @@ def test_whitelist_scores_zero_and_says_why_review_hides_decided_domains(workspa
     assert rows[spam]["list"] == "disavow" and rows[spam]["toxicity"] == toxic[1]["toxicity"]
     assert after["summary"]["toxic"] == before["summary"]["toxic"] - 1
     assert (after["summary"]["whitelisted"], after["summary"]["disavow"]) == (1, 1)
+    links = list(csv.DictReader(io.StringIO(run("audit", TARGET, "--db", workspace, "--links", "--format", "csv"))))
+    mine = [row for row in links if row["source_domain"] == friend]
+    assert mine and all((row["toxicity"], row["level"]) == ("0", "non_toxic") for row in mine)
+    assert any(int(row["toxicity"]) >= 60 for row in links if row["source_domain"] == spam)
     review = audit_json(workspace, "--review")
     assert {friend, spam}.isdisjoint(row["domain"] for row in review["domains"])
     assert len(review["domains"]) == len(after["domains"]) - 2

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from linkatlas.audit.anchor_mix import anchor_classifier, classify_backlinks, over_optimized_pages
 from linkatlas.audit.bursts import BurstRules, link_bursts
@@ -217,19 +218,18 @@ def explain_domain(report: dict, domain: str, result=None) -> list[str]:
 
 
 def backlink_rows(result, decisions=None) -> pa.Table:
-    """The per-backlink toxicity of the scoring result (``audit --links``)."""
+    """The per-backlink toxicity of the scoring result (``audit --links``); a backlink whose page
+    or domain is whitelisted scores 0 (a URL entry decides before its domain's), in Arrow."""
     table = result.backlinks
-    if decisions is None:
+    if decisions is None or decisions.table.num_rows == 0:
         return table
-    toxicity = table.column("toxicity").to_pylist()
-    domains = table.column("source_domain").to_pylist()
-    urls = table.column("source_url").to_pylist()
-    from linkatlas.audit.toxicity import level_of
-
-    for i, (domain, url) in enumerate(zip(domains, urls)):
-        entry = decisions.decision(domain, url)
-        if entry is not None and entry.kind == "whitelist":
-            toxicity[i] = 0
-    table = table.set_column(table.column_names.index("toxicity"), "toxicity", pa.array(toxicity, pa.int64()))
-    return table.set_column(table.column_names.index("level"), "level",
-                            pa.array([level_of(value) for value in toxicity], pa.string()))
+    urls = decisions.table.filter(pc.equal(decisions.table["scope"], "url"))
+    url_kind = pc.take(urls["kind"].combine_chunks(),
+                       pc.index_in(table["source_url"], value_set=urls["value"].combine_chunks()))
+    kind = pc.coalesce(url_kind, decisions.domain_kinds(table["source_domain"]))
+    whitelisted = pc.fill_null(pc.equal(kind, "whitelist"), False)
+    toxicity = pc.if_else(whitelisted, pa.scalar(0, table["toxicity"].type), table["toxicity"])
+    level = pc.if_else(pc.greater_equal(toxicity, 60), "toxic",
+                       pc.if_else(pc.greater_equal(toxicity, 45), "potentially_toxic", "non_toxic"))
+    table = table.set_column(table.column_names.index("toxicity"), "toxicity", toxicity)
+    return table.set_column(table.column_names.index("level"), "level", level)
