@@ -197,6 +197,16 @@ register(Layout("semrush_indexed_pages", "semrush", "pages", "Semrush Indexed pa
 
 # --- Ahrefs -----------------------------------------------------------------------------
 
+# Columns the Referring domains and Anchors exports share: their links to the target and dates.
+_AHREFS_LINK_COUNTS = {
+    "links_to_target": ("Links to target",),
+    "new_links": ("New links",),
+    "lost_links": ("Lost links",),
+    "dofollow_links": ("Dofollow links",),
+    "first_seen": ("First seen",),
+    "lost_at": ("Lost",),
+}
+
 register(Layout("ahrefs_backlinks", "ahrefs", "links", "Ahrefs Backlinks",
                 {
                     "source_title": ("Referring page title", "Referring Page Title"),
@@ -231,12 +241,7 @@ register(Layout("ahrefs_referring_domains", "ahrefs", "domains", "Ahrefs Referri
                     "dofollow_linked_domains": ("Dofollow linked domains",),
                     "traffic": ("Traffic",),
                     "keywords": ("Keywords",),
-                    "links_to_target": ("Links to target",),
-                    "new_links": ("New links",),
-                    "lost_links": ("Lost links",),
-                    "dofollow_links": ("Dofollow links",),
-                    "first_seen": ("First seen",),
-                    "lost_at": ("Lost",),
+                    **_AHREFS_LINK_COUNTS,
                     "is_spam": ("Is spam",),
                 },
                 required=("domain", "domain_rating", "links_to_target")))
@@ -246,12 +251,7 @@ register(Layout("ahrefs_anchors", "ahrefs", "anchors", "Ahrefs Anchors",
                     "referring_domains": ("Ref. domains", "Referring domains"),
                     "top_domain_rating": ("Top DR",),
                     "referring_pages": ("Ref. pages", "Referring pages"),
-                    "links_to_target": ("Links to target",),
-                    "new_links": ("New links",),
-                    "lost_links": ("Lost links",),
-                    "dofollow_links": ("Dofollow links",),
-                    "first_seen": ("First seen",),
-                    "lost_at": ("Lost",),
+                    **_AHREFS_LINK_COUNTS,
                 },
                 required=("anchor", "referring_domains", "referring_pages")))
 
