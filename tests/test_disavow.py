@@ -367,3 +367,15 @@ def test_cli_missing_merge_file_is_one_line(index, db_path, tmp_path):
 def test_disavow_help_has_examples():
     result = CliRunner().invoke(cli, ["disavow", "--help"])
     assert result.exit_code == 0 and "linkatlas disavow acmeanalytics.com -o disavow.txt" in result.stdout
+
+
+def test_cli_merge_of_a_file_that_is_no_disavow_file_is_one_line(index, db_path, tmp_path):
+    index.close()
+    export = tmp_path / "ahrefs.csv"  # an export passed by mistake: no line is a domain: line or a URL
+    export.write_text('"Referring page URL"\t"Target URL"\n"https://a.example/x"\t"https://acme.com/"\n',
+                      encoding="utf-8")
+    out = tmp_path / "disavow.txt"
+    result = invoke(["disavow", "acmeanalytics.com", "--merge", str(export), "-o", str(out)], db_path)
+    assert result.exit_code == 1 and not out.exists()
+    (line,) = result.stderr.splitlines()
+    assert str(export) in line and "not a disavow or list file" in line and "line 1" in line

@@ -362,3 +362,18 @@ def test_a_file_that_is_not_an_index_is_one_line_exit_1(tmp_path):
         f"linkatlas: error: {bogus}: not a linkatlas index (not a DuckDB database file) — "
         "pass --db with the path of a workspace"]
     assert bogus.read_bytes() == b"garbage, not a database"
+
+
+def test_a_short_file_that_is_not_an_index_is_refused_not_opened_empty(tmp_path):
+    """DuckDB opens a file shorter than its header as an empty database; a truncated export passed
+    as --db must not give an empty report."""
+    bogus = tmp_path / "export.csv"
+    bogus.write_bytes("\ufeffReferring page URL\tTarget URL\n".encode("utf-16-le"))
+    before = bogus.read_bytes()
+    for command in (["overview", "acme.com"], ["audit", "acme.com"]):
+        result = CliRunner().invoke(cli, [*command, "--db", str(bogus)])
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr.splitlines() == [
+            f"linkatlas: error: {bogus}: not a linkatlas index (not a DuckDB database file) — "
+            "pass --db with the path of a workspace"]
+    assert bogus.read_bytes() == before

@@ -104,7 +104,13 @@ def read_disavow(path: str | os.PathLike, *, bare_domains: bool = False) -> Disa
         data = path.read_bytes()
     except OSError as error:
         raise InputError(str(path), f"cannot read it ({error.strerror or error})", "check the path") from None
-    return parse_disavow(data, str(path), bare_domains=bare_domains)
+    parsed = parse_disavow(data, str(path), bare_domains=bare_domains)
+    if parsed.bad and not parsed.entries:  # e.g. a CSV export passed by mistake
+        first = parsed.bad[0]
+        raise InputError(str(path), f"not a disavow or list file: none of its lines is a domain or a URL "
+                                    f"(line {first.number}: {first.text!r})",
+                         "give a .txt file with one domain:example.com or URL per line")
+    return parsed
 
 
 def parse_disavow(data: bytes, name: str = "<disavow>", *, bare_domains: bool = False) -> DisavowFile:

@@ -218,6 +218,10 @@ def open_index(path: str | os.PathLike | None = None, *, read_only: bool = False
     db_path = default_db_path(path)
     if read_only and not db_path.exists():
         raise IndexError_(f"{db_path}: no linkatlas index here — run `linkatlas ingest` first or pass --db")
+    if not _duckdb_file_or_absent(db_path):
+        # DuckDB itself opens a short non-database file as an empty database: say so instead
+        raise IndexError_(f"{db_path}: not a linkatlas index (not a DuckDB database file) — "
+                          "pass --db with the path of a workspace")
     try:
         con = duckdb.connect(str(db_path), read_only=read_only)
     except duckdb.IOException as error:
@@ -236,6 +240,18 @@ def open_index(path: str | os.PathLike | None = None, *, read_only: bool = False
     if not read_only:
         migrate(con, str(db_path))
     return Index(con, db_path, read_only)
+
+
+def _duckdb_file_or_absent(path: Path) -> bool:
+    """True for a missing or empty file (a new workspace) or one with DuckDB's magic bytes."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(12)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return True  # a directory or an unreadable file: DuckDB's own error says more
+    return not head or head[8:12] == b"DUCK"
 
 
 def _memory_size(value: str) -> str:
