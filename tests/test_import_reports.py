@@ -226,7 +226,7 @@ def test_state_keeps_its_columns_and_adds_sources_and_origin(mixed_db):
     assert columns == [
         "source_url", "source_host", "source_domain", "source_title", "source_ip", "source_subnet", "target_url",
         "target_host", "anchor", "alt", "type", "follow", "nofollow", "ugc", "sponsored", "robots_nofollow",
-        "placement", "hidden", "first_seen", "last_seen", "status", "lost_at", "sources", "origin"]
+        "placement", "hidden", "first_seen", "last_seen", "status", "lost_at", "elements", "sources", "origin"]
     assert origins == [("crawl", 3), ("import", 6)]
 
 

@@ -343,9 +343,53 @@ CREATE TABLE list_entries (
 );
 """
 
+_V7 = """
+-- Derived from fetches and links (metrics/crawled.py), never written by anything else: one row per
+-- crawled backlink (distinct source page URL, target URL of another registrable domain) with what its
+-- state at any instant is computed from; kept sorted by target so a report reads only its target's rows.
+CREATE TABLE crawled_backlinks (
+    target_domain   VARCHAR NOT NULL,
+    target_host     VARCHAR NOT NULL,
+    target_url      VARCHAR NOT NULL,
+    source_url      VARCHAR NOT NULL,
+    source_host     VARCHAR NOT NULL,
+    source_domain   VARCHAR NOT NULL,
+    source_title    VARCHAR,               -- of the page's latest successful fetch
+    source_ip       VARCHAR,               -- of the page's latest fetch
+    source_subnet   VARCHAR,               -- its /24 (IPv4)
+    anchor          VARCHAR,               -- the representative element of the latest fetch holding the backlink
+    alt             VARCHAR,
+    type            VARCHAR,
+    follow          BOOLEAN,
+    nofollow        BOOLEAN,
+    ugc             BOOLEAN,
+    sponsored       BOOLEAN,
+    robots_nofollow BOOLEAN,
+    placement       VARCHAR,
+    hidden          BOOLEAN,
+    first_seen      TIMESTAMP NOT NULL,
+    last_seen       TIMESTAMP NOT NULL,
+    ok_at           TIMESTAMP,             -- the page's latest successful (2xx/3xx) fetch
+    last_status     SMALLINT,              -- the page's latest fetch's status (NULL: failed)
+    seen            TIMESTAMP[] NOT NULL,  -- every fetch holding the backlink, oldest first
+    history         STRUCT("at" TIMESTAMP, ok BOOLEAN, status SMALLINT)[] NOT NULL,  -- the page's fetches since first_seen
+    elements        STRUCT("at" TIMESTAMP, anchor VARCHAR, image BOOLEAN)[] NOT NULL  -- distinct anchors per fetch
+);
+
+-- What crawled_backlinks was derived from: one row, replaced with every refresh.
+CREATE TABLE crawled_backlinks_state (
+    refreshed_at    TIMESTAMP NOT NULL,
+    fetches         BIGINT NOT NULL,       -- count(*) of fetches
+    max_fetch_id    BIGINT,
+    links           BIGINT NOT NULL,       -- count(*) of links
+    max_link_fetch  BIGINT,
+    sorted_rows     BIGINT NOT NULL        -- rows in target order (later increments are appended)
+);
+"""
+
 # Versions reserved while capabilities are built side by side: 2 authority (metrics/),
 # 3 crawl verification and monitoring (crawl/, monitor/), 4 vendor imports (sources/imports/),
-# 5 audit page facts, 6 audit projects and lists, 7 audit results, 8 import merge.
+# 5 audit page facts, 6 audit projects and lists, 7 crawled backlinks (metrics/crawled.py).
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "fetches, links, runs, inputs", _V1),
     (2, "domain_authority, authority_state", _V2),
@@ -353,6 +397,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (4, "vendor imports: imports, vendor_links, vendor_domains, vendor_pages, vendor_anchors", _V4),
     (5, "fetches.terms, fetches.emails (audit page facts)", _V5),
     (6, "audit projects and lists: projects, list_entries", _V6),
+    (7, "crawled_backlinks, crawled_backlinks_state (derived backlink facts)", _V7),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -80,7 +80,7 @@ def _authority_table(index: Index) -> str:
 
 
 def _prepare(index: Index, target: Target, window: Window) -> str:
-    return build_state(index, target, window.instants())
+    return build_state(index, target, window.instants(), view=True)
 
 
 def _status_condition(status: str, window: Window, alias: str = "") -> str:
@@ -168,7 +168,7 @@ def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywor
     periods = crawl_periods(index, period)
     window = Window.resolve(index, period, since, periods)
     authority = _authority_table(index)
-    build_state(index, target, window.instants() + periods.ends)  # one pass: window and every period end
+    build_state(index, target, window.instants() + periods.ends, view=True)  # the window and every period end
     params = _window_params(window)
     counts = index.rows(
         f"""
@@ -447,25 +447,25 @@ def anchors(index: Index, target: Target, *, brands: Sequence[str] = (), keyword
              AND b.target_url IS NOT DISTINCT FROM r.target_url"""
         vendor_current = f"""
             UNION ALL
-            SELECT r.anchor, r.type, r.source_url, r.target_url, r.source_domain {exported}
+            SELECT r.anchor, r.type, (r.source_url, r.target_url) AS pair, r.source_domain {exported}
             WHERE {condition}"""
         vendor_spans = f"UNION ALL SELECT r.anchor, r.seen_from, r.seen_to {exported}"
     table = index.arrow(
         f"""
-        WITH current AS (
-            SELECT o.anchor, o.type, o.source_url, o.target_url, o.source_domain
-            FROM {STATE_TABLE}_obs o JOIN {STATE_TABLE} b
-              ON b.source_url = o.source_url AND b.target_url = o.target_url AND o.fetched_at = b.last_seen
-            WHERE {condition}
+        WITH current AS (  -- the anchors of the latest fetch holding each crawled backlink (once each)
+            SELECT e.anchor, CASE WHEN e.image THEN 'image' ELSE 'text' END AS type, NULL AS pair, source_domain
+            FROM (SELECT unnest(list_filter(b.elements, lambda x: x.at = b.last_seen)) AS e, b.source_domain
+                  FROM {STATE_TABLE} b WHERE {condition})
             {vendor_current}
         ),
         spans AS (
             SELECT anchor, min(seen_from) AS first_seen, max(seen_to) AS last_seen
-            FROM (SELECT anchor, fetched_at AS seen_from, fetched_at AS seen_to FROM {STATE_TABLE}_obs {vendor_spans})
+            FROM (SELECT e.anchor, e.at AS seen_from, e.at AS seen_to
+                  FROM (SELECT unnest(elements) AS e FROM {STATE_TABLE}) {vendor_spans})
             GROUP BY anchor
         )
         SELECT c.anchor, CASE WHEN bool_and(c.type = 'image') THEN 'image' ELSE 'text' END AS type,
-               count(DISTINCT (c.source_url, c.target_url)) AS backlinks,
+               count(*) FILTER (WHERE c.pair IS NULL) + count(DISTINCT c.pair) AS backlinks,
                count(DISTINCT c.source_domain) AS referring_domains,
                any_value(s.first_seen) AS first_seen, any_value(s.last_seen) AS last_seen
         FROM current c JOIN spans s ON s.anchor IS NOT DISTINCT FROM c.anchor
@@ -596,44 +596,38 @@ def history(index: Index, target: Target, *, period: str = "month", _prepared: t
     if _prepared is None:
         periods, offset = crawl_periods(index, period), 0
         if periods.starts:
-            build_state(index, target, periods.ends)
+            build_state(index, target, periods.ends, view=True)
     else:
         periods, offset = _prepared
     if not periods.starts:
         return pa.table({name: pa.array([], pa.int64()) for name in HISTORY_COLUMNS})
-    selects = []
-    for number, start in enumerate(periods.starts):
+    counts, domain_columns, domain_counts = [], [], []
+    for number in range(len(periods.starts)):  # one pass over the backlinks for all periods
         now = f"status_{offset + number}"
         was = f"status_{offset + number - 1} = 'live'" if number else "false"
-        selects.append(
-            f"""
-            SELECT {number} AS number,
-                   count(*) FILTER (WHERE {now} = 'live') AS backlinks,
-                   count(DISTINCT source_domain) FILTER (WHERE {now} = 'live') AS referring_domains,
-                   count(*) FILTER (WHERE {now} = 'live' AND first_seen >= $start{number}) AS new_backlinks,
-                   count(*) FILTER (WHERE {was} AND {now} = 'lost') AS lost_backlinks,
-                   (SELECT count(*) FROM domains WHERE live_{number} AND first_seen >= $start{number})
-                       AS new_referring_domains,
-                   (SELECT count(*) FROM domains WHERE was_{number} AND NOT live_{number}) AS lost_referring_domains
-            FROM {STATE_TABLE}
-            """
+        counts.append(
+            f"""count(*) FILTER (WHERE {now} = 'live') AS backlinks_{number},
+                count(DISTINCT source_domain) FILTER (WHERE {now} = 'live') AS referring_domains_{number},
+                count(*) FILTER (WHERE {now} = 'live' AND first_seen >= $start{number}) AS new_backlinks_{number},
+                count(*) FILTER (WHERE {was} AND {now} = 'lost') AS lost_backlinks_{number}"""
         )
-    domain_columns = ", ".join(
-        f"bool_or(status_{offset + n} = 'live') AS live_{n}, "
-        + (f"bool_or(status_{offset + n - 1} = 'live') AS was_{n}" if n else f"false AS was_{n}")
-        for n in range(len(periods.starts)))
+        domain_columns.append(f"bool_or({now} = 'live') AS live_{number}, "
+                              + (f"bool_or({was}) AS was_{number}" if number else f"false AS was_{number}"))
+        domain_counts.append(
+            f"""count(*) FILTER (WHERE live_{number} AND first_seen >= $start{number}) AS new_referring_domains_{number},
+                count(*) FILTER (WHERE was_{number} AND NOT live_{number}) AS lost_referring_domains_{number}""")
     params = {f"start{number}": start for number, start in enumerate(periods.starts)}
-    rows = index.rows(
+    totals = index.rows(f"SELECT {', '.join(counts)} FROM {STATE_TABLE}", params)[0]
+    totals.update(index.rows(
         f"""
-        WITH domains AS (
-            SELECT source_domain, min(first_seen) AS first_seen, {domain_columns}
-            FROM {STATE_TABLE} GROUP BY source_domain
-        )
-        {' UNION ALL '.join(selects)}
-        ORDER BY number
+        SELECT {', '.join(domain_counts)}
+        FROM (SELECT source_domain, min(first_seen) AS first_seen, {', '.join(domain_columns)}
+              FROM {STATE_TABLE} GROUP BY source_domain)
         """,
         params,
-    )
+    )[0])
+    rows = [{name: totals[f"{name}_{number}"] for name in HISTORY_COLUMNS if name != "period"}
+            for number in range(len(periods.starts))]
     for row, start in zip(rows, periods.starts):
         row["period"] = start.date()
     return pa.Table.from_pylist(rows).select(list(HISTORY_COLUMNS))

@@ -51,11 +51,13 @@ are lost now.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from linkatlas.errors import UsageError
 from linkatlas.index.store import Index
+from linkatlas.metrics.crawled import crawled_relation, lost_at_sql, status_sql, subnet_sql
 from linkatlas.metrics.target import Target
 from linkatlas.sources.imports.layouts import VENDORS
 from linkatlas.sources.imports.run import COMPLETED
@@ -63,8 +65,6 @@ from linkatlas.sources.imports.run import COMPLETED
 __all__ = ["PERIODS", "Periods", "crawl_periods", "build_state", "exports_sql", "has_vendor_rows", "STATE_TABLE",
            "SUCCESS"]
 
-_REPRESENTED = ("source_host", "source_domain", "target_host", "anchor", "alt", "type", "follow", "nofollow", "ugc",
-                "sponsored", "robots_nofollow", "placement", "hidden")
 PERIODS = ("day", "week", "month", "quarter", "year")
 STATE_TABLE = "backlink_state"
 SUCCESS = "status BETWEEN 200 AND 399"
@@ -117,110 +117,73 @@ def crawl_periods(index: Index, unit: str = "month") -> Periods:
     return Periods(unit, tuple(r[0] for r in rows), tuple(r[1] for r in rows), bounds[0], bounds[1])
 
 
-def _status_sql(suffix: str) -> str:
-    return f"""CASE WHEN p.last_seen{suffix} IS NULL THEN NULL
-         WHEN p.last_seen{suffix} < s.ok_at{suffix} THEN 'lost'
-         WHEN s.last_status{suffix} IS NULL OR s.last_status{suffix} >= 400 THEN 'broken'
-         ELSE 'live' END"""
-
-
 def build_state(index: Index, target: Target, instants: tuple[datetime, ...] = (),
-                table: str = STATE_TABLE) -> str:
+                table: str = STATE_TABLE, *, view: bool = False) -> str:
     """Create the temp table ``table``: one row per backlink of ``target`` with its state now
     and at each of ``instants`` (columns ``status_0``, ``status_1``, ...; NULL when the
     backlink had not been seen yet), ``sources`` (sorted names of who saw it) and ``origin``
-    (``crawl``, or ``import`` when only exports know it). Beside it: ``{table}_obs`` (the
-    crawled link elements) and, when exports hold rows about the target, ``{table}_vendor``
-    (those rows with their export date). Returns the table name."""
-    predicate, params = target.predicate("l.target")
+    (``crawl``, or ``import`` when only exports know it), ``elements`` (a crawled backlink's distinct
+    anchors per fetch holding it, :mod:`linkatlas.metrics.crawled`). Beside it, when exports hold
+    rows about the target, ``{table}_vendor``
+    (those rows with their export date). Returns the table name.
+
+    With ``view``, a backlink set only the crawl knows becomes a temporary view over
+    ``crawled_backlinks`` instead of a table: each query then reads just the columns it needs,
+    which is faster for a report making a few passes over a large target."""
+    relation = crawled_relation(index, target)
+    predicate, params = target.predicate("c.target")
     params = dict(params)
     for number, instant in enumerate(instants):
         params[f"t{number}"] = instant
-    source_columns, pair_columns, status_columns = [], [], []
-    for number in range(len(instants)):
-        before = f"fetched_at < $t{number}"
-        source_columns.append(
-            f"arg_max(status, fetched_at) FILTER (WHERE {before}) AS last_status_{number}, "
-            f"max(fetched_at) FILTER (WHERE {SUCCESS} AND {before}) AS ok_at_{number}"
-        )
-        pair_columns.append(f"max(fetched_at) FILTER (WHERE {before}) AS last_seen_{number}")
-        status_columns.append(f"{_status_sql(f'_{number}')} AS status_{number}")
-    extra = lambda columns: "".join(", " + column for column in columns)  # noqa: E731
-    index.sql(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table}_obs AS
-        SELECT l.fetch_id, l.fetched_at, l.source_url, l.source_host, l.source_domain, l.target_url,
-               l.target_host, l.anchor, l.alt, l.nofollow, l.ugc, l.sponsored, l.type, l.placement,
-               l.hidden, l.ordinal
-        FROM links l
-        WHERE {predicate} AND l.source_domain <> $own_domain
-        """,
-        {**params, "own_domain": target.domain},
-    )
-    index.sql(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table}_sources AS
-        SELECT url AS source_url,
-               arg_max(status, fetched_at) AS last_status,
-               max(fetched_at) FILTER (WHERE {SUCCESS}) AS ok_at,
-               list(fetched_at ORDER BY fetched_at) FILTER (WHERE {SUCCESS}) AS ok_times,
-               arg_max(ip, fetched_at) AS ip,
-               arg_max(title, fetched_at) FILTER (WHERE {SUCCESS}) AS title
-               {extra(source_columns)}
-        FROM fetches
-        WHERE url IN (SELECT DISTINCT source_url FROM {table}_obs)
-        GROUP BY url
-        """,
-        params,
-    )
-    representative = ", ".join(f"'{column}': {column}" for column in _REPRESENTED)
-    index.sql(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table}_pairs AS
-        WITH elements AS (
-            SELECT o.*, coalesce(f.robots_nofollow, false) AS robots_nofollow,
-                   NOT (o.nofollow OR o.ugc OR o.sponsored OR coalesce(f.robots_nofollow, false)) AS follow
-            FROM {table}_obs o JOIN fetches f ON f.fetch_id = o.fetch_id
-        )
-        SELECT source_url, target_url, min(fetched_at) AS first_seen, max(fetched_at) AS last_seen,
-               arg_max({{{representative}}},
-                       {{'seen': fetched_at, 'follow': CASE WHEN follow THEN 1 ELSE 0 END, 'order': -ordinal}})
-                   AS element
-               {extra(pair_columns)}
-        FROM elements GROUP BY source_url, target_url
-        """,
-        params,
-    )
+    status_columns = "".join(f", {status_sql(f'$t{number}', 'c.')} AS status_{number}"
+                             for number in range(len(instants)))
     crawled = f"""
-        SELECT p.source_url, p.element.source_host, p.element.source_domain, s.title AS source_title,
-               s.ip AS source_ip, {_subnet_sql('s.ip')} AS source_subnet,
-               p.target_url, p.element.target_host, p.element.anchor, p.element.alt, p.element.type,
-               p.element.follow, p.element.nofollow, p.element.ugc, p.element.sponsored,
-               p.element.robots_nofollow, p.element.placement, p.element.hidden, p.first_seen, p.last_seen,
-               {_status_sql('')} AS status,
-               CASE WHEN p.last_seen < s.ok_at
-                    THEN list_filter(s.ok_times, lambda seen: seen > p.last_seen)[1] END AS lost_at
-               {extra(status_columns)}
-        FROM {table}_pairs p
-        JOIN {table}_sources s ON s.source_url = p.source_url
+        SELECT c.source_url, c.source_host, c.source_domain, c.source_title, c.source_ip,
+               c.source_subnet, c.target_url, c.target_host, c.anchor, c.alt, c.type,
+               c.follow, c.nofollow, c.ugc, c.sponsored, c.robots_nofollow, c.placement, c.hidden, c.first_seen,
+               c.last_seen, {status_sql(None, 'c.')} AS status, {lost_at_sql('c.')} AS lost_at
+               {status_columns}, c.elements
+        FROM {relation} c
+        WHERE {predicate}
     """
+    _drop_relation(index, table)
     if _has_imports(index) and _vendor_state(index, target, table, instants):
-        select = _merged_sql(index, table, crawled, len(instants), target.scope == "domain")
+        select = _merged_sql(index, table, crawled, params, len(instants), target.scope == "domain")
     else:
         index.sql(f"DROP TABLE IF EXISTS {table}_vendor")
         select = f"SELECT *, ['crawl'] AS sources, 'crawl' AS origin FROM ({crawled})"
-    index.sql(f"CREATE OR REPLACE TEMP TABLE {table} AS {select}", params)
+        if view:
+            index.sql(f"CREATE TEMP VIEW {table} AS {_inline(select, params)}")
+            return table
+    index.sql(f"CREATE TEMP TABLE {table} AS {select}", params)
     return table
+
+
+def _drop_relation(index: Index, name: str) -> None:
+    """Drop the temporary table or view ``name`` if there is one."""
+    for (kind,) in index.sql(
+        "SELECT 'VIEW' FROM duckdb_views() WHERE view_name = $name AND temporary "
+        "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = $name AND temporary",
+        {"name": name},
+    ):
+        index.sql(f"DROP {kind} {name}")
+
+
+def _inline(sql: str, params: dict) -> str:
+    """``sql`` with its ``$name`` parameters written as literals (a view cannot take parameters)."""
+    def literal(match: re.Match) -> str:
+        value = params[match.group(1)]
+        if isinstance(value, datetime):
+            return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
+        if isinstance(value, str):
+            return "'" + value.replace("'", "''") + "'"
+        raise TypeError(f"cannot inline {type(value).__name__} parameter {match.group(1)}")
+    return re.sub(r"\$(\w+)", lambda match: literal(match) if match.group(1) in params else match.group(0), sql)
 
 
 def has_vendor_rows(index: Index, table: str = STATE_TABLE) -> bool:
     """True if the last :func:`build_state` of ``table`` found export rows (``{table}_vendor``)."""
     return index.has_table(f"{table}_vendor")
-
-
-def _subnet_sql(ip: str) -> str:
-    return (f"CASE WHEN {ip} LIKE '%.%.%.%' AND {ip} NOT LIKE '%:%' "
-            f"THEN regexp_replace({ip}, '\\.[0-9]+$', '.0/24') END")
 
 
 # -- backlinks from vendor exports ------------------------------------------------------------
@@ -299,11 +262,12 @@ def _sources_sql(crawl: str, gsc: str) -> str:
     return f"list_filter([{items}], lambda source: source IS NOT NULL)"
 
 
-def _merged_sql(index: Index, table: str, crawled: str, instants: int, domain_scope: bool) -> str:
+def _merged_sql(index: Index, table: str, crawled: str, params: dict, instants: int,
+                domain_scope: bool) -> str:
     """Crawled backlinks with the sources that saw them, then those only exports know. Branches
     that cannot hold rows are left out (most workspaces hold only crawls, or only imports)."""
     pairs = f"{table}_vendor_pairs"
-    crawls = index.sql(f"SELECT EXISTS (FROM {table}_pairs)")[0][0]
+    crawls = index.sql(f"SELECT EXISTS ({crawled})", params)[0][0]
     gsc_pages = index.sql(f"SELECT EXISTS (SELECT 1 FROM {pairs} WHERE target_url IS NULL)")[0][0]
     gsc = "g.source_url IS NOT NULL" if gsc_pages else "false"
 
@@ -317,13 +281,14 @@ def _merged_sql(index: Index, table: str, crawled: str, instants: int, domain_sc
         for number in range(instants))
     vendor_columns = f"""
         v.source_url, v.element.source_host, v.element.source_domain, v.element.source_title,
-        {ip} AS source_ip, {_subnet_sql(ip)} AS source_subnet,
+        {ip} AS source_ip, {subnet_sql(ip)} AS source_subnet,
         v.target_url, v.element.target_host, v.element.anchor, NULL AS alt, v.element.type,
         v.element.follow, v.element.nofollow, v.element.ugc, v.element.sponsored,
         NULL::BOOLEAN AS robots_nofollow, NULL AS placement, NULL::BOOLEAN AS hidden,
         v.first_seen, v.last_seen, CASE WHEN v.lost THEN 'lost' ELSE 'live' END AS status,
         CASE WHEN v.lost THEN v.lost_at END AS lost_at {status_columns},
-        {_sources_sql('false', gsc)} AS sources, 'import' AS origin"""
+        {_sources_sql('false', gsc)} AS sources, 'import' AS origin,
+        NULL::STRUCT("at" TIMESTAMP, anchor VARCHAR, image BOOLEAN)[] AS elements"""
     parts = []
     if crawls:
         parts.append(f"""
