@@ -187,6 +187,14 @@ class Index:
             con.unregister("batch_links")
         return BatchResult(new_fetches, new_links)
 
+    def fingerprint(self) -> tuple:
+        """Cheap fingerprint of the fetch history, for derived data to know it is current: row
+        counts and highest fetch ids of ``fetches`` and ``links``."""
+        return tuple(self.sql(
+            "SELECT (SELECT count(*) FROM fetches), (SELECT max(fetch_id) FROM fetches), "
+            "(SELECT count(*) FROM links), (SELECT max(fetch_id) FROM links)"
+        )[0])
+
     def has_table(self, name: str) -> bool:
         return bool(self.sql("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0][0])
 

@@ -357,14 +357,6 @@ def _score(ranks: np.ndarray, harmonic_share: np.ndarray, pagerank_weight: float
     return np.clip(np.rint(100.0 * mixed), 0, 100).astype(np.int16)
 
 
-def _index_state(index: Index) -> tuple:
-    """Cheap fingerprint of what the index holds: row counts and highest fetch ids."""
-    return tuple(index.sql(
-        "SELECT (SELECT count(*) FROM fetches), (SELECT max(fetch_id) FROM fetches), "
-        "(SELECT count(*) FROM links), (SELECT max(fetch_id) FROM links)"
-    )[0])
-
-
 def _stored_state(index: Index) -> tuple | None:
     rows = index.sql("SELECT fetches, max_fetch_id, links, max_link_fetch FROM authority_state LIMIT 1")
     return tuple(rows[0]) if rows else None
@@ -372,7 +364,7 @@ def _stored_state(index: Index) -> tuple | None:
 
 def authority_is_stale(index: Index) -> bool:
     """True when the index changed (or nothing was computed) since the scores were stored."""
-    return _stored_state(index) != _index_state(index)
+    return _stored_state(index) != index.fingerprint()
 
 
 def compute_authority(index: Index, *, progress: bool | None = False,
@@ -380,7 +372,7 @@ def compute_authority(index: Index, *, progress: bool | None = False,
     """Build the domain graph, score it and replace ``domain_authority`` in one transaction."""
     started = time.perf_counter()
     stage = _Stages(progress)
-    state = _index_state(index)
+    state = index.fingerprint()
     with _plain_pages():
         stage("domain graph")
         graph = load_domain_graph(index, settings)

@@ -139,14 +139,6 @@ def lost_at_sql(alias: str = "") -> str:
 
 # -- keeping the table current -------------------------------------------------------------------
 
-def _index_state(index: Index) -> tuple:
-    """Cheap fingerprint of the fetch history: row counts and highest fetch ids."""
-    return tuple(index.sql(
-        "SELECT (SELECT count(*) FROM fetches), (SELECT max(fetch_id) FROM fetches), "
-        "(SELECT count(*) FROM links), (SELECT max(fetch_id) FROM links)"
-    )[0])
-
-
 def _stored_state(index: Index) -> tuple | None:
     rows = index.sql(f"SELECT fetches, max_fetch_id, links, max_link_fetch, sorted_rows FROM {_STATE} LIMIT 1")
     return tuple(rows[0]) if rows else None
@@ -157,14 +149,14 @@ def crawled_is_stale(index: Index) -> bool:
     if not index.has_table(_STATE):
         return True
     stored = _stored_state(index)
-    return stored is None or stored[:4] != _index_state(index)
+    return stored is None or stored[:4] != index.fingerprint()
 
 
 def refresh_crawled(index: Index, *, rebuild: bool = False) -> RefreshSummary:
     """Bring ``crawled_backlinks`` up to date in one transaction: re-derive the rows of the pages
     fetched since the last refresh, or everything when that cannot be trusted (or ``rebuild``)."""
     started = time.perf_counter()
-    now = _index_state(index)
+    now = index.fingerprint()
     stored = _stored_state(index)
     if stored is not None and stored[:4] == now and not rebuild:
         return RefreshSummary("current", 0, _rows(index), time.perf_counter() - started)
