@@ -17,6 +17,7 @@ from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA, open_index
 from linkatlas.ingest import ingest
 from linkatlas.metrics import reports
 from linkatlas.metrics.crawled import crawled_is_stale, refresh_crawled
+from linkatlas.metrics.state import build_state
 from linkatlas.metrics.target import parse_target
 from linkatlas.sample import write_warcs
 
@@ -101,11 +102,11 @@ def test_a_read_only_index_with_a_stale_table_reports_from_the_fetch_history(tmp
     assert len(results[fresh][0]) > 10 and results[fresh][1]["lost_backlinks"] + results[fresh][1]["new_backlinks"] > 0
 
 
-def _page(fetch_id, url, links, when="2026-03-01T12:00:00"):
+def _page(fetch_id, url, links, when="2026-03-01T12:00:00", status=200):
     host = url.split("/")[2]
     moment = datetime.fromisoformat(when)
     fetch = {"fetch_id": fetch_id, "url": url, "host": host, "domain": host.removeprefix("www."), "ip": "192.0.2.9",
-             "fetched_at": moment, "status": 200, "content_type": "text/html", "origin": "warc", "run_id": 1,
+             "fetched_at": moment, "status": status, "content_type": "text/html", "origin": "warc", "run_id": 1,
              "title": "A page", "robots_nofollow": False, "analytics_ids": [], "terms": [], "emails": []}
     rows = [{"fetch_id": fetch_id, "fetched_at": moment, "source_url": url, "source_host": host,
              "source_domain": host.removeprefix("www."), "target_url": target, "target_host": "www.acme.com",
@@ -129,3 +130,23 @@ def test_an_anchor_given_by_a_text_and_an_image_link_of_one_page_counts_once_and
     # one.org/a→home and two.org/b→home carry "Acme" (one.org's also as text); "Logo" is only ever an image:
     # one.org/a→home, three.org/c→home and three.org/c→home/x. A text "Acme" is the brand (the domain's name).
     assert got == {"Acme": ("branded", 2, 2), "Logo": ("image", 3, 2)}
+
+
+def test_the_state_at_each_instant_follows_every_change_of_a_backlink(tmp_path):
+    """live (its page links) → broken (the page answers 404) → lost (the page is back without the
+    link) → live (the link is back): four changes, so the oldest ones come from the list."""
+    page, home = "https://www.one.org/a", "https://www.acme.com/"
+    fetches = [_page(1, page, [(home, "Acme", "text")], "2026-01-15T00:00:00"),
+               _page(2, page, [], "2026-02-15T00:00:00", status=404),
+               _page(3, page, [], "2026-03-15T00:00:00"),
+               _page(4, page, [(home, "Acme", "text")], "2026-04-15T00:00:00")]
+    instants = tuple(datetime(2026, month, 1) for month in (1, 2, 3, 4, 5))
+    got = []
+    for count in (4, 3):  # all four fetches; the first three (lost now, since the third)
+        with open_index(tmp_path / f"{count}.duckdb") as index:
+            index.write_batch(pa.Table.from_pylist([fetch for fetch, _ in fetches[:count]], FETCH_SCHEMA),
+                              pa.Table.from_pylist([row for _, rows in fetches[:count] for row in rows], LINK_SCHEMA))
+            table = build_state(index, parse_target("acme.com"), instants, view=True)
+            got += index.sql(f"SELECT status_0, status_1, status_2, status_3, status_4, status, lost_at FROM {table}")
+    assert got == [(None, "live", "broken", "lost", "live", "live", None),
+                   (None, "live", "broken", "lost", "lost", "lost", datetime(2026, 3, 15))]

@@ -369,10 +369,11 @@ CREATE TABLE crawled_backlinks (
     hidden          BOOLEAN,
     first_seen      TIMESTAMP NOT NULL,
     last_seen       TIMESTAMP NOT NULL,
-    ok_at           TIMESTAMP,             -- the page's latest successful (2xx/3xx) fetch
-    last_status     SMALLINT,              -- the page's latest fetch's status (NULL: failed)
-    seen            TIMESTAMP[] NOT NULL,  -- every fetch holding the backlink, oldest first
-    history         STRUCT("at" TIMESTAMP, ok BOOLEAN, status SMALLINT)[] NOT NULL,  -- the page's fetches since first_seen
+    status          VARCHAR NOT NULL,      -- live, lost, broken: its state after the page's latest fetch
+    changed_at      TIMESTAMP NOT NULL,    -- the fetch that gave it that state (lost: when it was lost)
+    before_at       TIMESTAMP,             -- the change before (NULL: none)
+    before_status   VARCHAR,
+    changes         STRUCT("at" TIMESTAMP, status VARCHAR)[] NOT NULL,  -- every change of state, oldest first
     elements        STRUCT("at" TIMESTAMP, anchor VARCHAR, image BOOLEAN)[] NOT NULL  -- distinct anchors per fetch
 );
 

@@ -6,10 +6,13 @@ target URL) and joining every fetch of those pages: seconds for a target with a 
 ``crawled_backlinks`` holds that result for the whole index, one row per backlink (a distinct
 source page URL and target URL of another registrable domain), sorted by target so that DuckDB
 reads only the row groups of the target a report asks about. A row carries what the state of its
-backlink at any instant is computed from (:func:`state_sql`):
+backlink at any instant is computed from (:func:`status_sql`):
 
-- ``seen``: every fetch time of the source page holding the backlink;
-- ``history``: the source page's fetches since the backlink was first seen, with their status;
+- ``changes``: its state after each fetch of its source page since it was first seen (live when
+  the fetch holds it; lost when a successful fetch does not; broken when the page then answers
+  4xx/5xx or fails), kept only where the state changed; ``status`` is the last one, and the last
+  two are also columns (``changed_at``, ``before_at``, ``before_status``) so that the state at an
+  instant rarely needs the list;
 - the representative element (anchor, type, rel, placement, hidden) of the latest fetch holding it,
   ``elements`` (the distinct anchors of each such fetch, ``image`` when all its elements are image
   links), the page's title and IP.
@@ -39,8 +42,8 @@ SUCCESS = "status BETWEEN 200 AND 399"
 RESORT_SHARE = 0.2  # re-sort when more than this share of the rows was appended since the last sort
 _COLUMNS = ("target_domain", "target_host", "target_url", "source_url", "source_host", "source_domain",
             "source_title", "source_ip", "source_subnet", "anchor", "alt", "type", "follow", "nofollow", "ugc",
-            "sponsored", "robots_nofollow", "placement", "hidden", "first_seen", "last_seen", "ok_at", "last_status",
-            "seen", "history", "elements")
+            "sponsored", "robots_nofollow", "placement", "hidden", "first_seen", "last_seen", "status", "changed_at",
+            "before_at", "before_status", "changes", "elements")
 _ELEMENT = ("source_host", "source_domain", "target_domain", "target_host", "anchor", "alt", "type", "follow",
             "nofollow", "ugc", "sponsored", "robots_nofollow", "placement", "hidden")
 _ORDER = "target_domain, target_host, target_url, source_url"
@@ -79,25 +82,40 @@ def derive_sql(link_filter: str) -> str:
         pages AS (
             SELECT url, list({{'at': fetched_at, 'ok': coalesce({SUCCESS}, false), 'status': status}}
                              ORDER BY fetched_at) AS history,
-                   arg_max(status, fetched_at) AS last_status,
-                   max(fetched_at) FILTER (WHERE {SUCCESS}) AS ok_at,
                    arg_max(ip, fetched_at) AS ip,
                    arg_max(title, fetched_at) FILTER (WHERE {SUCCESS}) AS title
             FROM fetches WHERE url IN (SELECT DISTINCT source_url FROM obs) GROUP BY url
+        ),
+        paged AS (
+            SELECT p.*, g.ip, g.title, list_filter(g.history, lambda h: h.at >= p.first_seen) AS history
+            FROM pairs p JOIN pages g ON g.url = p.source_url
+        ),
+        timelines AS (  -- the state after each fetch of the page since the backlink was first seen
+            SELECT *, list_transform(history, lambda h: {{'at': h.at, 'status': CASE
+                       WHEN list_max(list_filter(seen, lambda x: x <= h.at))
+                            < list_max(list_transform(list_filter(history, lambda k: k.ok AND k.at <= h.at),
+                                                      lambda k: k.at)) THEN 'lost'
+                       WHEN h.status IS NULL OR h.status >= 400 THEN 'broken' ELSE 'live' END}}) AS timeline
+            FROM paged
+        ),
+        changes AS (
+            SELECT *, list_filter(timeline, lambda x, i: i = 1 OR x.status <> timeline[i - 1].status) AS changes
+            FROM timelines
         )
         SELECT p.element.target_domain, p.element.target_host, p.target_url, p.source_url,
-               p.element.source_host, p.element.source_domain, g.title AS source_title, g.ip AS source_ip,
-               {subnet_sql('g.ip')} AS source_subnet,
+               p.element.source_host, p.element.source_domain, p.title AS source_title, p.ip AS source_ip,
+               {subnet_sql('p.ip')} AS source_subnet,
                p.element.anchor, p.element.alt, p.element.type, p.element.follow, p.element.nofollow,
                p.element.ugc, p.element.sponsored, p.element.robots_nofollow, p.element.placement,
-               p.element.hidden, p.first_seen, p.last_seen, g.ok_at, g.last_status, p.seen,
-               list_filter(g.history, lambda h: h.at >= p.first_seen) AS history,
+               p.element.hidden, p.first_seen, p.last_seen, p.changes[-1].status AS status,
+               p.changes[-1].at AS changed_at, p.changes[-2].at AS before_at, p.changes[-2].status AS before_status,
+               p.changes,
                list_sort(list_transform(  -- one entry per fetch and anchor: image when all its elements are
                    list_distinct(list_transform(p.elements, lambda x: {{'at': x.at, 'anchor': x.anchor}})),
                    lambda k: {{'at': k.at, 'anchor': k.anchor, 'image': list_bool_and(list_transform(
                        list_filter(p.elements, lambda y: y.at = k.at AND y.anchor IS NOT DISTINCT FROM k.anchor),
                        lambda y: y.type = 'image'))}})) AS elements
-        FROM pairs p JOIN pages g ON g.url = p.source_url
+        FROM changes p
     """
 
 
@@ -110,31 +128,22 @@ def subnet_sql(ip: str) -> str:
 def status_sql(instant: str | None = None, alias: str = "") -> str:
     """SQL for a backlink's state (live, lost, broken) from a ``crawled_backlinks`` row ``alias``:
     now, or at ``instant`` (a parameter such as ``$t0``: only fetches before it count; NULL when
-    the backlink had not been seen yet). The shortcuts keep the list scans to the rows that need them."""
+    the backlink had not been seen yet). The last two changes are columns, so only a backlink
+    that changed state three times or more before the instant reads its list of changes."""
     a = alias
     if instant is None:
-        last_seen, ok_at, last_status = f"{a}last_seen", f"{a}ok_at", f"{a}last_status"
-        return f"""CASE WHEN {last_seen} < {ok_at} THEN 'lost'
-             WHEN {last_status} IS NULL OR {last_status} >= 400 THEN 'broken' ELSE 'live' END"""
+        return f"{a}status"
     t = instant
-    last_seen = (f"(CASE WHEN {a}last_seen < {t} THEN {a}last_seen "
-                 f"ELSE list_max(list_filter({a}seen, lambda x: x < {t})) END)")
-    ok_at = (f"(CASE WHEN {a}ok_at < {t} THEN {a}ok_at "
-             f"ELSE list_max(list_transform(list_filter({a}history, lambda h: h.ok AND h.at < {t}), "
-             f"lambda h: h.at)) END)")
-    last_status = (f"(CASE WHEN {a}history[-1].at < {t} THEN {a}last_status "
-                   f"ELSE list_filter({a}history, lambda h: h.at < {t})[-1].status END)")
     return f"""CASE WHEN {a}first_seen >= {t} THEN NULL
-         WHEN {last_seen} < {ok_at} THEN 'lost'
-         WHEN {last_status} IS NULL OR {last_status} >= 400 THEN 'broken' ELSE 'live' END"""
-
+         WHEN {a}changed_at < {t} THEN {a}status
+         WHEN {a}before_at < {t} THEN {a}before_status
+         ELSE list_filter({a}changes, lambda c: c.at < {t})[-1].status END"""
 
 
 def lost_at_sql(alias: str = "") -> str:
-    """When a lost backlink was lost: the first successful fetch of its page without it."""
-    a = alias
-    return (f"CASE WHEN {a}last_seen < {a}ok_at THEN "
-            f"list_filter({a}history, lambda h: h.ok AND h.at > {a}last_seen)[1].at END")
+    """When a lost backlink was lost: the first successful fetch of its page without it (the
+    change that made it lost)."""
+    return f"CASE WHEN {alias}status = 'lost' THEN {alias}changed_at END"
 
 
 # -- keeping the table current -------------------------------------------------------------------
