@@ -141,9 +141,10 @@ def anchor_classifier(index: Index, target: Target, brands: Sequence[str], keywo
     titles = [row[0] for row in index.sql(
         f"""
         SELECT arg_max(f.title, f.fetched_at) FROM fetches f
-        WHERE f.url IN (SELECT DISTINCT target_url FROM {table}) AND f.{SUCCESS} AND f.title IS NOT NULL
+        WHERE f.domain = $domain AND f.url IN (SELECT DISTINCT target_url FROM {table}) AND f.{SUCCESS}
+          AND f.title IS NOT NULL
         GROUP BY f.url ORDER BY f.url
-        """)]
+        """, {"domain": target.domain})]
     return AnchorClassifier.for_target(target.domain, brands, keywords, titles)
 
 
@@ -173,7 +174,6 @@ def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywor
     counts = index.rows(
         f"""
         SELECT count(*) FILTER (WHERE status = 'live') AS backlinks,
-               count(DISTINCT source_domain) FILTER (WHERE status = 'live') AS referring_domains,
                count(DISTINCT source_ip) FILTER (WHERE status = 'live') AS referring_ips,
                count(DISTINCT source_subnet) FILTER (WHERE status = 'live') AS referring_subnets,
                count(*) FILTER (WHERE status = 'live' AND follow) AS follow,
@@ -197,7 +197,8 @@ def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywor
     )[0]
     domain_counts = index.rows(
         f"""
-        SELECT count(*) FILTER (WHERE live AND is_new) AS new_referring_domains,
+        SELECT count(*) FILTER (WHERE live) AS referring_domains,
+               count(*) FILTER (WHERE live AND is_new) AS new_referring_domains,
                count(*) FILTER (WHERE was_live AND NOT live) AS lost_referring_domains
         FROM ({_DOMAIN_FLAGS.format(state=STATE_TABLE, **_window_flags(window))})
         """,
@@ -206,6 +207,8 @@ def overview(index: Index, target: Target, *, brands: Sequence[str] = (), keywor
     own = index.sql(f"SELECT max(authority_score) FROM {authority} a WHERE a.domain = ?", [target.domain])[0][0]
     result = {
         **target.as_dict(),
+        "backlinks": counts.pop("backlinks"),
+        "referring_domains": domain_counts.pop("referring_domains"),
         **counts,
         **domain_counts,
         "authority_score": own,
