@@ -51,7 +51,7 @@ def expected(raw: str):
 def test_urls_match_normalize_url_row_by_row(batch_rows):
     match = match_layout(["Referring page URL", "Target URL"])
     prepare = BatchPreparer(match)
-    prepare.urls.limit = prepare.hosts.limit = 5  # caches start afresh many times
+    prepare.urls.limit = 5  # the cache starts afresh many times
     found = []
     for start in range(0, len(TRICKY_URLS), batch_rows):
         urls = TRICKY_URLS[start:start + batch_rows]
