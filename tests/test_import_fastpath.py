@@ -180,3 +180,23 @@ def test_cells_are_trimmed_and_flags_read_whatever_their_spelling(db_path, tmp_p
             (None, "", False, True, None, "text", None),
             ("Plain", "plain", False, True, False, "text", None),
         ]
+
+
+TEXT = ("Anchor\tURL\n" + "plain ascii line\t1\n" * 40 + "café ☕ 😀 naïve\t2\n" + "ascii again\t3\n" * 40
+        + "😀" * 9 + "\n" + "end\t4\n")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 64, 1000, 1 << 20])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-8", "cp1252"])
+def test_transcoding_takes_ascii_chunks_as_they_are_and_the_rest_through_the_codec(monkeypatch, chunk, encoding):
+    import io
+
+    from linkatlas.sources.imports import reading
+
+    monkeypatch.setattr(reading, "CHUNK_BYTES", chunk)
+    data = TEXT.encode(encoding, "replace") + (b"\xff\xfe\x00" if encoding == "utf-8" else b"")
+    if encoding.startswith("utf-16"):
+        data += "\ud800".encode(encoding, "surrogatepass") + "x\n".encode(encoding)  # a lone surrogate
+    for skip in (0, 11, 15):
+        stream = reading._Utf8Stream(io.BytesIO(data), encoding, 0, skip, None)
+        assert stream.read() == data.decode(encoding, "replace")[skip:].encode("utf-8")

@@ -347,7 +347,7 @@ def drop_unfinished(index: Index, import_id: int | None = None) -> None:
 def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: str | None = None,
                  vendor: str | None = None, progress: bool | None = None) -> ImportSummary:
     """Import vendor export files; never raises for bad rows or files (see the summary)."""
-    from linkatlas.ingest import _progress_bar, recorded_run, start_run
+    from linkatlas.ingest import _older_objects_frozen, _progress_bar, recorded_run, start_run
 
     started = time.monotonic()
     files = [Path(p) for p in paths]
@@ -364,7 +364,7 @@ def import_files(index: Index, paths: Iterable[str | os.PathLike], *, target: st
     def import_counts() -> None:
         summary.skipped = sum(item.get("skipped", 0) for item in summary.imports)
 
-    with recorded_run(index, run_id, stats, summary, bar, started, import_counts):
+    with recorded_run(index, run_id, stats, summary, bar, started, import_counts), _older_objects_frozen():
         for path in files:
             summary.files += 1
             _import_one(index, path, target, vendor, run_id, stats, bar, summary)
