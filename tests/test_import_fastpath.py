@@ -200,3 +200,14 @@ def test_transcoding_takes_ascii_chunks_as_they_are_and_the_rest_through_the_cod
     for skip in (0, 11, 15):
         stream = reading._Utf8Stream(io.BytesIO(data), encoding, 0, skip, None)
         assert stream.read() == data.decode(encoding, "replace")[skip:].encode("utf-8")
+
+
+def test_import_restores_the_connection_settings_it_changes(db_path, tmp_path):
+    path = tmp_path / "semrush.csv"
+    path.write_text("Source url,Target url,Anchor\nhttps://a.org/1,https://example.com/,x\n")
+    with open_index(db_path) as index:
+        index.con.execute("SET threads = 3")
+        index.con.execute("SET preserve_insertion_order = true")
+        assert import_files(index, [path], progress=False).rows == 1
+        assert index.con.execute("SELECT current_setting('threads'), current_setting('preserve_insertion_order')"
+                                 ).fetchall() == [(3, True)]
