@@ -204,7 +204,8 @@ def test_transcoding_takes_ascii_chunks_as_they_are_and_the_rest_through_the_cod
 
 def test_import_restores_the_connection_settings_it_changes(db_path, tmp_path):
     path = tmp_path / "semrush.csv"
-    path.write_text("Source url,Target url,Anchor\nhttps://a.org/1,https://example.com/,x\n")
+    path.write_text("Page ascore,Source title,Source url,Target url,Anchor,Nofollow\n"
+                    "1,T,https://a.org/1,https://example.com/,x,false\n")
     with open_index(db_path) as index:
         index.con.execute("SET threads = 3")
         index.con.execute("SET preserve_insertion_order = true")
