@@ -17,7 +17,6 @@ hostile URLs, every percent-escape and every rule of the list.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -41,18 +40,23 @@ _CANONICAL = rf"^https?://(?P<host>[a-z0-9._\-]+)(?:(?P<slash>/){_SEGMENT}(?:/{_
 _NO_PATH_HOST = r"^(https?://[^/?]*)"
 # A host normalize_host returns unchanged, without IDN labels and not ending in a digit.
 _PLAIN_HOST = r"^(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{0,62}[a-z_-]$"
-_MAX_HOST = 253
-_NORMAL, _WILDCARD, _EXCEPTION = 1, 2, 4
+_MAX_HOST, _MAX_LABEL = 253, 63
+_NORMAL, _WILDCARD, _EXCEPTION, _PARENT = 1, 2, 4, 8  # _PARENT: the name ends some longer rule
 _NULL_STRING = pa.scalar(None, pa.string())
 
 
 @functools.cache
 def _suffix_rules() -> tuple[pa.Array, pa.Array, int]:
-    """(rule names, their kind bits, most labels in a name) from the bundled list."""
+    """(names, their kind bits, most labels in a name): the rules of the bundled list and the
+    names that end them ("uk" for "co.uk", marked _PARENT)."""
     kinds: dict[str, int] = {}
     for bit, table in zip((_NORMAL, _WILDCARD, _EXCEPTION), _rules()):
         for name in table:  # every section counts: domain_of includes the private one
             kinds[name] = kinds.get(name, 0) | bit
+            labels = name.split(".")
+            for start in range(1, len(labels)):
+                parent = ".".join(labels[start:])
+                kinds[parent] = kinds.get(parent, 0) | _PARENT
     names = list(kinds)
     labels = max(name.count(".") + 1 for name in names)
     return pa.array(names, pa.binary()), pa.array([kinds[name] for name in names], pa.uint8()), labels
@@ -70,6 +74,16 @@ class _Labels:
         self.first_dot = np.searchsorted(self.dots, self.offsets[:-1])
         self.count = np.searchsorted(self.dots, self.offsets[1:]) - self.first_dot + 1  # labels per host
 
+    def shaped(self) -> np.ndarray:
+        """Hosts of ``a-z 0-9 - _ .`` that have no empty label and do not end in a digit (maybe an IP)."""
+        starts, ends = self.offsets[:-1], self.offsets[1:]
+        last = self.data[np.maximum(ends - 1, 0)] if len(self.data) else np.zeros(len(starts), np.uint8)
+        first = self.data[np.minimum(starts, max(len(self.data) - 1, 0))] if len(self.data) else last
+        shaped = (ends > starts) & (first != ord(".")) & (last != ord(".")) & ((last < ord("0")) | (last > ord("9")))
+        doubled = self.dots[1:][np.diff(self.dots) == 1]  # the second dot of ".."
+        shaped[np.searchsorted(ends, doubled, side="right")] = False
+        return shaped
+
     def suffixes(self, labels: int | np.ndarray, rows: np.ndarray) -> pa.Array:
         """The last ``labels`` labels of the hosts ``rows`` (at most as many as each has)."""
         count = self.count[rows]
@@ -86,43 +100,51 @@ class _Labels:
 
 def registrable_domains(hosts: pa.Array) -> pa.Array:
     """``domain_of`` of each host that is a plain ASCII host name in canonical form; NULL for the others."""
-    names, kinds, max_labels = _suffix_rules()
-    plain = pc.and_(pc.match_substring_regex(hosts, _PLAIN_HOST), pc.less_equal(pc.binary_length(hosts), _MAX_HOST))
-    plain = pc.fill_null(pc.and_(plain, pc.invert(pc.match_substring(hosts, "xn--"))), False)
-    if not pc.all(plain).as_py():
-        found = registrable_domains(hosts.filter(plain)) if pc.any(plain).as_py() else pa.array([], pa.string())
-        return pc.replace_with_mask(pa.nulls(len(hosts), pa.string()), plain, found)
+    return _plain_domains(hosts, pc.fill_null(pc.match_substring_regex(hosts, _PLAIN_HOST), False).to_numpy(False))
+
+
+def _plain_domains(hosts: pa.Array, shaped: np.ndarray | None = None) -> pa.Array:
+    """Domains of the plain hosts (see :func:`registrable_domains`), NULL for the others; ``hosts``
+    hold only ``a-z 0-9 - _ .`` unless ``shaped`` says which are plain but for length and IDN labels."""
     labels = _Labels(hosts)
+    if shaped is None:
+        shaped = labels.shaped()
+    lengths = np.diff(labels.offsets)
+    plain = shaped & (lengths <= _MAX_HOST) & ~pc.fill_null(pc.match_substring(hosts, "xn--"), True).to_numpy(False)
+    long = np.flatnonzero(plain & (lengths > _MAX_LABEL))  # maybe a label longer than 63
+    if len(long):
+        plain[long] = pc.fill_null(pc.match_substring_regex(hosts.take(long), _PLAIN_HOST), False).to_numpy(False)
+    if not plain.all():
+        mask = pa.array(plain)
+        found = _plain_domains(hosts.filter(mask)) if plain.any() else pa.array([], pa.string())
+        return pc.replace_with_mask(pa.nulls(len(hosts), pa.string()), mask, found)
+    names, kinds, max_labels = _suffix_rules()
     count = labels.count
-    levels = range(1, max_labels + 1)
-    rows = [np.flatnonzero(count >= level).astype(np.int32) for level in levels]  # the hosts that long
-    found = pc.index_in(pa.concat_arrays([labels.suffixes(level, at) for level, at in zip(levels, rows)]),
-                        value_set=names)
-    bits = pc.fill_null(pc.take(kinds, found), 0).to_numpy()
     suffix = np.ones(len(hosts), np.int64)  # labels of the public suffix: the implicit "*" rule
     excepted = np.full(len(hosts), -1, np.int64)
-    start = 0
-    for level, at in zip(levels, rows):  # shortest first: the longest match wins
-        kind = bits[start:start + len(at)]
-        start += len(at)
-        wildcard = ((kind & _WILDCARD) > 0) & (count[at] > level)  # "*.kobe.jp" needs a label before "kobe.jp"
-        suffix[at] = np.where(wildcard, level + 1, np.where((kind & _NORMAL) > 0, level, suffix[at]))
-        excepted[at] = np.where((kind & _EXCEPTION) > 0, level - 1, excepted[at])  # an exception prevails
+    rows = np.arange(len(hosts), dtype=np.int32)
+    for level in range(1, max_labels + 1):  # shortest first: the longest match wins
+        found = pc.index_in(labels.suffixes(level, rows), value_set=names)
+        kind = pc.fill_null(pc.take(kinds, found), 0).to_numpy()
+        wildcard = ((kind & _WILDCARD) > 0) & (count[rows] > level)  # "*.kobe.jp" needs a label before "kobe.jp"
+        suffix[rows] = np.where(wildcard, level + 1, np.where((kind & _NORMAL) > 0, level, suffix[rows]))
+        excepted[rows] = np.where((kind & _EXCEPTION) > 0, level - 1, excepted[rows])  # an exception prevails
+        rows = rows[((kind & _PARENT) > 0) & (count[rows] > level)]  # only these can match a longer rule
+        if not len(rows):
+            break
     suffix = np.where(excepted >= 0, excepted, suffix)
     everything = np.arange(len(hosts), dtype=np.int32)
     return labels.suffixes(suffix + 1, everything).cast(pa.string())  # a public suffix itself: the host
 
 
-def canonical_urls(raw: pa.Array, domains: Callable[[pa.Array], pa.Array] = registrable_domains
-                   ) -> tuple[pa.Array, pa.Array, pa.Array]:
+def canonical_urls(raw: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(url, host, domain) for each URL normalize_url would keep as it is (or only add the "/"
-    of an empty path to); all three NULL for any other URL. ``domains`` gives the domain of
-    distinct hosts, NULL where it cannot tell (:func:`registrable_domains`, or a cache of it)."""
+    of an empty path to); all three NULL for any other URL."""
     parts = pc.extract_regex(raw, _CANONICAL)
     clean = pc.and_(pc.is_valid(parts), pc.less_equal(pc.binary_length(raw), MAX_URL_LENGTH))
     host = pc.if_else(clean, parts.field("host"), _NULL_STRING)
     encoded = host.dictionary_encode()
-    domain = pc.take(domains(encoded.dictionary), encoded.indices)
+    domain = pc.take(_plain_domains(encoded.dictionary), encoded.indices)  # NULL where not plain
     fast = pc.is_valid(domain)
     url = pc.if_else(fast, raw, _NULL_STRING)
     no_path = pc.and_(fast, pc.equal(parts.field("slash"), ""))
