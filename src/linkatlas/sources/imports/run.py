@@ -12,7 +12,7 @@ domain — are only counted).
 
 Reading, transcoding and parsing run in a background thread, the URL work in another, batches
 of :data:`PREPARE_ROWS` rows ahead; DuckDB pulls them as an Arrow stream, one ``INSERT`` per
-:data:`INSERT_ROWS` rows, converting and storing in parallel.
+:data:`INSERT_ROWS` rows, converting and storing in the calling thread (:class:`_insert_settings`).
 """
 
 from __future__ import annotations
@@ -167,8 +167,8 @@ def _prepared(source: TableSource, bar) -> Iterator[pa.Table]:
 
 class _Streams:
     """Prepared batches handed to DuckDB as Arrow streams of about ``rows`` rows each, one INSERT
-    (and transaction) per stream: DuckDB converts and stores a stream's row groups in parallel
-    while later batches are still being read, and memory holds only the batches in flight."""
+    (and transaction) per stream: DuckDB converts and stores a stream's row groups while later
+    batches are still being read and prepared, and memory holds only the batches in flight."""
 
     def __init__(self, batches: Iterator[pa.Table], rows: int) -> None:
         self.batches = batches

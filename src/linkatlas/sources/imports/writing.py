@@ -1,13 +1,13 @@
 """Raw export batches (Arrow tables of strings named by field) → typed rows in the index.
 
 :class:`BatchPreparer` adds the URL, host and registrable-domain columns: URLs already in
-canonical form are recognised in Arrow (RE2) and their domains come from a per-file cache of
-:func:`linkatlas.extract.domains.domain_of` results keyed by distinct host; any other URL goes
-through :func:`linkatlas.extract.urls.normalize_url` once per distinct value of the file
-(:class:`DistinctCache`). Search Console's localized dates are parsed the same way, once per
-distinct value. Every other conversion (numbers, flags, ISO dates, link type) is one
-vectorized ``INSERT ... SELECT`` in DuckDB (:func:`write_batch`), which may read the batches
-as a stream. A cell that cannot be read becomes NULL (unknown).
+canonical form and their registrable domains are computed in Arrow and NumPy
+(:mod:`.fastpath`); any other URL goes through :func:`linkatlas.extract.urls.normalize_url`
+once per distinct value (:class:`DistinctCache`). Search Console's localized dates are parsed
+the same way, once per distinct value. Every other conversion (numbers, flags, ISO dates, link
+type) is one vectorized ``INSERT ... SELECT`` in DuckDB (:func:`write_batch`), which may read
+the batches as a stream; cells spelled the common way take a cheap first branch
+(:func:`cell_sql`). A cell that cannot be read becomes NULL (unknown).
 """
 
 from __future__ import annotations
