@@ -141,7 +141,8 @@ def main() -> None:
             if result["rows"] != rows or result["errors"]:
                 raise SystemExit(f"{kind}: read {result['rows']} rows with {result['errors']} errors, expected {rows}")
             print(f"{label:<34}{result['seconds']:>9.1f}{rows / result['seconds']:>12,.0f}"
-                  f"{size / 2**20 / result['seconds']:>8.0f}{result['cpu']:>7.1f}{result['peak_rss_mb']:>13.0f}{load:>7.1f}")
+                  f"{size / 2**20 / result['seconds']:>8.0f}{result['cpu']:>7.1f}{result['peak_rss_mb']:>13.0f}"
+                  f"{load:>7.1f}")
 
 
 if __name__ == "__main__":

@@ -55,20 +55,17 @@ def _combined(column) -> pa.Array:
 
 
 class DistinctCache:
-    """A function's results per distinct string, kept across the batches of a file.
+    """A Python function's results per distinct string, kept across the batches of a file.
 
     Only a batch's distinct values are looked at, and only values not seen recently reach the
-    function (hosts, target URLs and dates repeat a lot in exports): one call per value, or one
-    call for all of a batch's new values if ``batched`` (the function then takes and gives
-    Arrow arrays). At most ``limit`` values are kept (then the cache starts afresh), so memory
-    stays bounded.
+    function (target URLs and dates repeat a lot in exports). At most ``limit`` values are kept
+    (then the cache starts afresh), so memory stays bounded.
     """
 
-    def __init__(self, function, types: tuple, limit: int = 1 << 16, *, batched: bool = False) -> None:
+    def __init__(self, function, types: tuple, limit: int = 1 << 16) -> None:
         self.function = function
         self.types = types
         self.limit = limit
-        self.batched = batched
         self.results: dict[str, tuple] = {}
 
     @property
@@ -80,14 +77,10 @@ class DistinctCache:
         values = distinct.to_pylist()
         results = self.results
         new = [value for value in values if value not in results]
-        if new:
-            if len(results) + len(new) > self.limit:
-                results.clear()
-                new = values
-            if self.batched:
-                results.update(zip(new, zip(*(array.to_pylist() for array in self.function(pa.array(new, pa.string()))))))
-            else:
-                results.update((value, self.function(value)) for value in new)
+        if len(results) + len(new) > self.limit:
+            results.clear()
+            new = values
+        results.update((value, self.function(value)) for value in new)
         rows = [results[value] for value in values]
         return [pa.array([row[i] for row in rows], kind) for i, kind in enumerate(self.types)]
 
