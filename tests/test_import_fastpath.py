@@ -124,6 +124,7 @@ def test_registrable_domains_agree_with_domain_of_on_every_rule():
     assert len(plain) > 35_000 and all(domain is not None for host, domain in zip(hosts, found) if host in plain)
     assert dict(zip(hosts, found))["b.a.city.kobe.jp"] == "city.kobe.jp"  # spelled out: an exception rule
     assert dict(zip(hosts, found))["b.a.kobe.jp"] == "b.a.kobe.jp"  # a wildcard rule
+    assert registrable_domains(pa.array([None] + hosts).slice(6, 50)).to_pylist() == found[5:55]
 
 
 CELLS = ["", " ", "  ", "0", "1", "12", "-5", "+7", " 12 ", "12 ", "\u00a012", "12\u00a0", "\t12", "12\t", "1.234",
