@@ -8,21 +8,26 @@ with a BOM, TAB-separated, every field quoted, the full current header (37 colum
 made-up rows (40 k referring domains, 100 target pages, a few contexts with tabs and quotes).
 
 - linkatlas: `linkatlas.sources.imports.import_files` end to end into a fresh DuckDB file —
-  sniffing, UTF-16 → UTF-8 transcoding, pyarrow CSV parsing (a background thread), URL
-  normalization in Arrow with registrable domains once per distinct host of the file, typed
-  conversion and the insert (DuckDB pulls the batches as an Arrow stream, a few row groups per
-  transaction), with `--memory-limit` 256MB as the CLI.
+  sniffing, UTF-16 → UTF-8 transcoding (ASCII chunks through NumPy) and pyarrow CSV parsing (a
+  background thread), URL normalization and registrable domains in Arrow and NumPy (another
+  thread; only URLs not already canonical reach Python), typed conversion and the insert (DuckDB
+  in one thread pulls the batches as an Arrow stream, a few row groups per transaction), with
+  `--memory-limit` 256MB as the CLI.
 - pandas: `pandas.read_csv(path, sep="\\t", encoding="utf-16")` — parsing only; nothing
   normalized, converted or stored, which flatters it.
 
 Each run is a fresh child process; peak memory is its maximum resident set (ru_maxrss).
-Both may use the machine's cores (DuckDB and pyarrow use threads; pandas does not).
+Both may use the machine's cores (linkatlas reads, prepares and stores in three threads; pandas
+uses one). On a shared machine the figures move with the other jobs: the `load` column is the
+1-minute load average when each run started, and `CPU s` (the child's user + system time for the
+timed part) moves less with it than the seconds do; run the benchmark a few times.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -78,19 +83,25 @@ def run_linkatlas(path: str) -> dict:
 
     db = Path(tempfile.mkdtemp()) / "bench.duckdb"
     with open_index(db, memory_limit="256MB") as index:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_seconds()
         summary = import_files(index, [path], progress=False)
-        seconds = time.perf_counter() - started
-    return {"seconds": seconds, "rows": summary.rows, "errors": summary.errors, "db_mb": db.stat().st_size / 1e6}
+        seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    return {"seconds": seconds, "cpu": cpu, "rows": summary.rows, "errors": summary.errors,
+            "db_mb": db.stat().st_size / 1e6}
 
 
 def run_pandas(path: str) -> dict:
     import pandas
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     frame = pandas.read_csv(path, sep="\t", encoding="utf-16", dtype=str, keep_default_na=False)
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "rows": len(frame), "errors": 0}
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    return {"seconds": seconds, "cpu": cpu, "rows": len(frame), "errors": 0}
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def child(kind: str, path: str) -> None:
@@ -123,13 +134,15 @@ def main() -> None:
         size = path.stat().st_size
         print(f"Ahrefs Backlinks export: {rows:,} rows, {size / 2**20:,.0f} MiB UTF-16 "
               f"(generated in {time.perf_counter() - started:.0f} s)")
-        print(f"{'':<34}{'seconds':>9}{'rows/s':>12}{'MB/s':>8}{'peak RSS MB':>13}")
+        print(f"{'':<34}{'seconds':>9}{'rows/s':>12}{'MB/s':>8}{'CPU s':>7}{'peak RSS MB':>13}{'load':>7}")
         for kind, label in (("linkatlas", "linkatlas import (parse+store)"), ("pandas", "pandas.read_csv (parse only)")):
+            load = os.getloadavg()[0]
             result = measure(kind, path)
             if result["rows"] != rows or result["errors"]:
                 raise SystemExit(f"{kind}: read {result['rows']} rows with {result['errors']} errors, expected {rows}")
             print(f"{label:<34}{result['seconds']:>9.1f}{rows / result['seconds']:>12,.0f}"
-                  f"{size / 2**20 / result['seconds']:>8.0f}{result['peak_rss_mb']:>13.0f}")
+                  f"{size / 2**20 / result['seconds']:>8.0f}{result['cpu']:>7.1f}{result['peak_rss_mb']:>13.0f}"
+                  f"{load:>7.1f}")
 
 
 if __name__ == "__main__":

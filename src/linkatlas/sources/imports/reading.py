@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -76,13 +77,18 @@ def sniff_encoding(head: bytes) -> tuple[str, int]:
 
 
 class _Utf8Stream(io.RawIOBase):
-    """A binary stream's text as UTF-8 bytes, from ``skip_chars`` on; counts raw bytes read."""
+    """A binary stream's text as UTF-8 bytes, from ``skip_chars`` on; counts raw bytes read.
+
+    A chunk that is all ASCII (most of an export) skips the codec: its bytes as they are, or
+    for UTF-16 the low byte of each code unit (NumPy). Either way the output is valid UTF-8
+    (undecodable input became U+FFFD), so the CSV reader need not check it again."""
 
     def __init__(self, raw, encoding: str, bom: int, skip_chars: int,
                  on_bytes: Callable[[int], None] | None) -> None:
         super().__init__()
         self._raw = raw
         self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._units = {"utf-16-le": "<u2", "utf-16-be": ">u2"}.get(encoding)  # else an ASCII superset
         self._pending = b""
         self._position = 0  # of the next byte of _pending to hand out
         self._skip = skip_chars
@@ -94,16 +100,31 @@ class _Utf8Stream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def _ascii(self, data: bytes) -> bytes | None:
+        """``data`` as UTF-8 without the codec if it is all ASCII and continues no character."""
+        if self._decoder.getstate()[0]:
+            return None
+        if self._units is None:
+            return data if data.isascii() else None
+        if len(data) % 2:
+            return None
+        units = np.frombuffer(data, self._units)
+        return units.astype(np.uint8).tobytes() if units.max(initial=0) < 0x80 else None
+
     def _fill(self) -> None:
         data = self._raw.read(CHUNK_BYTES)
         if self._on_bytes is not None and data:
             self._on_bytes(len(data))
-        text = self._decoder.decode(data, final=not data)
         self._eof = not data
+        chunk = self._ascii(data) if data else None  # bytes: one per character
+        if chunk is None:
+            chunk = self._decoder.decode(data, final=not data)
         if self._skip:
-            cut = min(self._skip, len(text))
-            text, self._skip = text[cut:], self._skip - cut
-        self._pending = self._pending[self._position:] + text.encode("utf-8", "surrogatepass")
+            cut = min(self._skip, len(chunk))
+            chunk, self._skip = chunk[cut:], self._skip - cut
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8", "replace")
+        self._pending = self._pending[self._position:] + chunk
         self._position = 0
 
     def read(self, size: int = -1) -> bytes:
@@ -179,7 +200,7 @@ def _csv_batches(opener: Callable[[], object], encoding: str, bom: int, skip_cha
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=match.layout.multiline,
                                                  ignore_empty_lines=True, invalid_row_handler=invalid),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in wanted}, include_columns=list(wanted),
+                    column_types={n: pa.string() for n in wanted}, include_columns=list(wanted), check_utf8=False,
                     strings_can_be_null=False, quoted_strings_can_be_null=False),
             )
             for batch in reader:

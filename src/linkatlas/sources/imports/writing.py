@@ -1,13 +1,13 @@
 """Raw export batches (Arrow tables of strings named by field) → typed rows in the index.
 
 :class:`BatchPreparer` adds the URL, host and registrable-domain columns: URLs already in
-canonical form are recognised in Arrow (RE2) and their domains come from a per-file cache of
-:func:`linkatlas.extract.domains.domain_of` results keyed by distinct host; any other URL goes
-through :func:`linkatlas.extract.urls.normalize_url` once per distinct value of the file
-(:class:`DistinctCache`). Search Console's localized dates are parsed the same way, once per
-distinct value. Every other conversion (numbers, flags, ISO dates, link type) is one
-vectorized ``INSERT ... SELECT`` in DuckDB (:func:`write_batch`), which may read the batches
-as a stream. A cell that cannot be read becomes NULL (unknown).
+canonical form and their registrable domains are computed in Arrow and NumPy
+(:mod:`.fastpath`); any other URL goes through :func:`linkatlas.extract.urls.normalize_url`
+once per distinct value (:class:`DistinctCache`). Search Console's localized dates are parsed
+the same way, once per distinct value. Every other conversion (numbers, flags, ISO dates, link
+type) is one vectorized ``INSERT ... SELECT`` in DuckDB (:func:`write_batch`), which may read
+the batches as a stream; cells spelled the common way take a cheap first branch
+(:func:`cell_sql`). A cell that cannot be read becomes NULL (unknown).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkatlas.extract.domains import domain_of, normalize_host
-from linkatlas.extract.urls import MAX_URL_LENGTH, extract_host, normalize_url, url_host
+from linkatlas.extract.urls import extract_host, normalize_url, url_host
 from linkatlas.index.store import Index
 from linkatlas.sources.imports.dates import parse_date
+from linkatlas.sources.imports.fastpath import canonical_urls
 from linkatlas.sources.imports.layouts import FIELD_KINDS, KEY_FIELDS, LayoutMatch
 
 __all__ = ["TABLES", "BatchPreparer", "DistinctCache", "prepare_batch", "write_batch"]
@@ -49,11 +50,6 @@ def _host_parts(raw: str) -> tuple[str | None, str | None]:
     return host, domain_of(host)
 
 
-def _canonical_host_domain(host: str) -> tuple[str | None]:
-    """The domain of a host already in canonical form, None if the host is not canonical."""
-    return (domain_of(host) if normalize_host(host) == host else None,)
-
-
 def _combined(column) -> pa.Array:
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
@@ -61,38 +57,32 @@ def _combined(column) -> pa.Array:
 class DistinctCache:
     """A Python function's results per distinct string, kept across the batches of a file.
 
-    Each batch's distinct values are looked up in Arrow (``index_in``); only values never seen
-    before reach Python. Hosts repeat a lot in backlink exports (a million rows may hold
-    80,000 hosts), so most batches need little or no Python. At most ``limit`` values are
-    kept (then the cache starts afresh), so memory stays bounded.
+    Only a batch's distinct values are looked at, and only values not seen recently reach the
+    function (target URLs and dates repeat a lot in exports). At most ``limit`` values are kept
+    (then the cache starts afresh), so memory stays bounded.
     """
 
-    def __init__(self, function, types: tuple, limit: int = 1 << 19) -> None:
+    def __init__(self, function, types: tuple, limit: int = 1 << 16) -> None:
         self.function = function
         self.types = types
         self.limit = limit
-        self._clear()
+        self.results: dict[str, tuple] = {}
 
-    def _clear(self) -> None:
-        self.keys = pa.array([], pa.string())
-        self.values = [pa.array([], kind) for kind in self.types]
+    @property
+    def keys(self) -> list[str]:
+        return list(self.results)
 
     def lookup(self, distinct: pa.Array) -> list[pa.Array]:
         """The results for an array of distinct non-null strings, aligned with it."""
-        where = pc.index_in(distinct, value_set=self.keys)
-        missing = pc.is_null(where)
-        new = distinct.filter(missing)
-        if len(new):
-            if len(self.keys) + len(new) > self.limit:
-                self._clear()
-                where, missing, new = pa.nulls(len(distinct), pa.int32()), pa.array([True] * len(distinct)), distinct
-            results = [self.function(value) for value in new.to_pylist()]
-            start = len(self.keys)  # the new values go to the end, in order
-            where = pc.replace_with_mask(where, missing, pa.array(range(start, start + len(new)), pa.int32()))
-            self.keys = pa.concat_arrays([self.keys, new])
-            self.values = [pa.concat_arrays([values, pa.array([r[i] for r in results], kind)])
-                           for i, (values, kind) in enumerate(zip(self.values, self.types))]
-        return [pc.take(values, where) for values in self.values]
+        values = distinct.to_pylist()
+        results = self.results
+        new = [value for value in values if value not in results]
+        if len(results) + len(new) > self.limit:
+            results.clear()
+            new = values
+        results.update((value, self.function(value)) for value in new)
+        rows = [results[value] for value in values]
+        return [pa.array([row[i] for row in rows], kind) for i, kind in enumerate(self.types)]
 
     def map(self, column) -> list[pa.Array]:
         """The results per row of ``column`` (NULL rows give NULLs)."""
@@ -100,27 +90,19 @@ class DistinctCache:
         return [pc.take(values, encoded.indices) for values in self.lookup(encoded.dictionary.drop_null())]
 
 
-# An absolute URL that normalize_url would return unchanged, save a "/" before an empty path
-# or a lone query (the fast path of linkatlas.extract.urls, in RE2 for Arrow).
-_PCHAR = r"A-Za-z0-9\-._~!$&'()*+,;=:@"
-_CLEAN_URL = rf"^https?://[a-z0-9._\-]+(?:/[{_PCHAR}/]*)?(?:\?[{_PCHAR}/?]+)?$"
-_HOST = r"^https?://(?P<host>[a-z0-9._\-]+)"  # of a URL matching _CLEAN_URL
-_NO_PATH = r"^https?://[^/?]*(?:\?|$)"
-_NO_PATH_HOST = r"^(https?://[^/?]*)"
 _STRING = (pa.string(),)
 _STRINGS = _STRING * 3
-_NULL_STRING = pa.scalar(None, pa.string())
 
 
 class BatchPreparer:
     """Adds the columns computed in Python/Arrow to the raw batches of one export table: the
     normalized URL, host and registrable domain of every URL column, hosts and domains of a
-    domain table, Search Console's localized dates. Python runs once per distinct value of
-    the file (caches shared by its batches), everything else is vectorized."""
+    domain table, Search Console's localized dates. Canonical URLs are handled in Arrow
+    (:mod:`.fastpath`); Python runs once per distinct other value (caches shared by the
+    batches of the file)."""
 
     def __init__(self, match: LayoutMatch) -> None:
         self.match = match
-        self.hosts = DistinctCache(_canonical_host_domain, _STRING)  # canonical host -> domain
         self.urls = DistinctCache(_url_parts, _STRINGS)  # any other URL -> (url, host, domain)
         self.domains = DistinctCache(_host_parts, _STRING * 2)
         parse = functools.partial(_parse_one, language=match.language)
@@ -146,28 +128,17 @@ class BatchPreparer:
         return table
 
     def _url_columns(self, column) -> list[pa.Array]:
-        """(url, host, domain) per row, computed per distinct raw URL of the batch."""
+        """(url, host, domain) per row, computed per distinct raw URL of the batch: canonical
+        URLs in Arrow, the others through normalize_url (once per distinct value of the file,
+        as long as the cache holds)."""
         encoded = _combined(column).dictionary_encode()
-        return [pc.take(values, encoded.indices) for values in self._distinct_urls(encoded.dictionary)]
-
-    def _distinct_urls(self, raw: pa.Array) -> list[pa.Array]:
-        """Canonical URLs in Arrow (RE2), their domains from the host cache; the others through
-        normalize_url once each. (Any row may take the slow path; the fast one must be exact.)"""
-        valid = pc.and_(pc.match_substring_regex(raw, _CLEAN_URL),
-                        pc.less_equal(pc.binary_length(raw), MAX_URL_LENGTH))
-        host = pc.if_else(valid, pc.extract_regex(raw, _HOST).field("host"), _NULL_STRING)
-        encoded_hosts = host.dictionary_encode()
-        domain = pc.take(self.hosts.lookup(encoded_hosts.dictionary.drop_null())[0], encoded_hosts.indices)
-        fast = pc.fill_null(pc.and_kleene(pc.is_valid(domain), pc.invert(pc.match_substring(raw, "/."))), False)
-        no_path = pc.and_(fast, pc.match_substring_regex(raw, _NO_PATH))
-        url = raw
-        if pc.any(no_path).as_py():  # "https://a.com" and "https://a.com?q" get their "/"
-            with_slash = pc.replace_substring_regex(pc.filter(raw, no_path), _NO_PATH_HOST, r"\1/", max_replacements=1)
-            url = pc.replace_with_mask(raw, no_path, with_slash)
-        if pc.all(fast).as_py():
-            return [url, host, domain]
-        slow = self.urls.map(pc.if_else(fast, _NULL_STRING, raw))
-        return [pc.if_else(fast, fast_value, slow_value) for fast_value, slow_value in zip((url, host, domain), slow)]
+        raw = encoded.dictionary
+        parts = list(canonical_urls(raw))
+        slow = pc.is_null(parts[2])
+        if pc.any(slow).as_py():
+            computed = self.urls.lookup(pc.filter(raw, slow))
+            parts = [pc.replace_with_mask(values, slow, found) for values, found in zip(parts, computed)]
+        return [pc.take(values, encoded.indices) for values in parts]
 
 
 def _parse_one(value: str, language: str | None) -> tuple:
@@ -183,8 +154,34 @@ def _value(field: str, present: set[str], empty_is_false: bool) -> str:
         return f'b."{field}__"'
     if field not in present:
         return "NULL"
-    column = f'b."{field}"'
-    kind = FIELD_KINDS[field]
+    return cell_sql(f'b."{field}"', FIELD_KINDS[field], empty_is_false)
+
+
+def cell_sql(column: str, kind: str, empty_is_false: bool, *, fast: bool = True) -> str:
+    """SQL reading a string cell of a field kind (NULL when it cannot be read). With ``fast``,
+    cells spelled the common way (``true``, ``123``, ``2024-01-02 03:04:05``, empty) take a
+    first WHEN: DuckDB evaluates the general expression only on the rows no WHEN took, and the
+    result is the same (tests/test_import_fastpath.py compares both on awkward cells)."""
+    general = _general_cell(column, kind, empty_is_false)
+    if not fast:
+        return general
+    if kind in _PLAIN_CASTS:  # "1.234" is a thousands count, not 1
+        cast = f"TRY_CAST({column} AS {_PLAIN_CASTS[kind]})"
+        guard = f" AND strpos({column}, '.') = 0" if kind == "int" else ""
+        return f"CASE WHEN {column} = '' THEN NULL WHEN {cast} IS NOT NULL{guard} THEN {cast} ELSE {general} END"
+    if kind == "bool":
+        empty = "false" if empty_is_false else "NULL"
+        return f"CASE {column} WHEN '' THEN {empty} WHEN 'false' THEN false WHEN 'true' THEN true ELSE {general} END"
+    if kind == "type":
+        whens = " ".join(f"WHEN '{name}' THEN '{name}'" for name in _TYPES)
+        return f"CASE {column} {whens} ELSE {general} END"
+    return general
+
+
+_PLAIN_CASTS = {"int": "BIGINT", "float": "DOUBLE", "date": "TIMESTAMP"}
+
+
+def _general_cell(column: str, kind: str, empty_is_false: bool) -> str:
     if kind in ("text", "anchor"):  # trim() copies every string; most need no trimming
         padded = f"starts_with({column}, ' ') OR ends_with({column}, ' ')"
         trimmed = f"CASE WHEN {padded} THEN trim({column}) ELSE {column} END"
@@ -204,7 +201,7 @@ def _value(field: str, present: set[str], empty_is_false: bool) -> str:
         return f"TRY_CAST(nullif(trim({column}), '') AS TIMESTAMP)"
     if kind == "type":
         return _lookup(column, {name: f"'{name}'" for name in _TYPES})
-    raise ValueError(field)
+    raise ValueError(kind)
 
 
 def _lookup(column: str, values: dict[str, str]) -> str:
