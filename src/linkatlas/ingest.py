@@ -25,7 +25,8 @@ import pyarrow as pa
 
 from linkatlas.errors import InputError, LinkatlasError, UnknownFormatError, UsageError
 from linkatlas.extract.domains import domain_of
-from linkatlas.extract.html import Link, Page, add_links, extract_page, make_link
+from linkatlas.extract.html import Link, Page, add_links, extract_page, make_link, settle_text_facts
+from linkatlas.extract.textfacts import CHUNK_BYTES, encoded_size
 from linkatlas.extract.urls import normalize_url, resolve_url, url_host
 from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA, Index
 from linkatlas.sources.counters import RunStats
@@ -153,12 +154,15 @@ def fetch_row(fetch_id: int, run_id: int, capture: Capture, url: str, host: str,
 class RowBatch:
     """One Arrow batch of fetches and links: fetch rows as column lists, links as the pages' Link
     objects, turned into columns once per batch (the link's source columns are taken from the
-    fetch columns, not repeated per link in Python)."""
+    fetch columns, not repeated per link in Python). The main-text facts of the pages are
+    computed together, a MiB of text at a time (:func:`settle_text_facts`)."""
 
     def __init__(self) -> None:
         self.fetches: dict[str, list] = {name: [] for name in FETCH_SCHEMA.names}
         self.links: list[Link] = []
         self.links_per_fetch: list[int] = []
+        self.waiting: list[tuple[int, Page]] = []  # (fetch row, page) whose text facts are not in yet
+        self.waiting_bytes = 0
 
     @property
     def size(self) -> tuple[int, int]:
@@ -167,13 +171,31 @@ class RowBatch:
     def add(self, fetch: dict, page: Page | None) -> None:
         for name, column in self.fetches.items():
             column.append(fetch.get(name))
+        if page is not None and page.pending_text is not None:
+            self.waiting.append((len(self.links_per_fetch), page))
+            self.waiting_bytes += encoded_size(page.pending_text)
+            if self.waiting_bytes >= CHUNK_BYTES:
+                self.settle()
         if page is None or not page.links:
             self.links_per_fetch.append(0)
             return
         self.links_per_fetch.append(len(page.links))
         self.links.extend(page.links)
 
+    def settle(self) -> None:
+        """Compute the waiting pages' text facts and put them in their fetch rows."""
+        settle_text_facts([page for _, page in self.waiting])
+        columns = self.fetches
+        for row, page in self.waiting:
+            columns["word_count"][row] = page.word_count
+            columns["text_bytes"][row] = page.text_bytes
+            columns["fingerprint"][row] = page.fingerprint
+            columns["terms"][row] = None if page.terms is None else list(page.terms)
+        self.waiting = []
+        self.waiting_bytes = 0
+
     def tables(self) -> tuple[pa.Table, pa.Table]:
+        self.settle()
         fetches = pa.Table.from_pydict(self.fetches, schema=FETCH_SCHEMA)
         source_rows = pa.array(np.repeat(np.arange(len(self.links_per_fetch)), self.links_per_fetch))
         columns = {name: fetches.column(key).take(source_rows) for name, key in _SOURCE_COLUMNS}
@@ -202,7 +224,8 @@ class _Ingestor:
         if capture.body is not None:
             self.summary.pages += 1
             return extract_page(capture.body, url, content_type=capture.content_type,
-                                x_robots_tag=capture.x_robots_tag, keep_internal=self.keep_internal)
+                                x_robots_tag=capture.x_robots_tag, keep_internal=self.keep_internal,
+                                defer_text_facts=True)
         if 300 <= status < 400 and capture.location:
             page = redirect_page(url, host, capture.location, self.keep_internal)
             if page is None:

@@ -28,13 +28,13 @@ from selectolax.lexbor import LexborHTMLParser
 from linkatlas.extract.caching import short_key_cache
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.encoding import decode_html
-from linkatlas.extract.fingerprint import text_fingerprint, utf8_fingerprint
-from linkatlas.extract.terms import TEXT_LIMIT, mailto_addresses, top_terms, top_terms_utf8
+from linkatlas.extract.terms import mailto_addresses
+from linkatlas.extract.textfacts import EncodedText, encode_text, encoded_text_facts
 from linkatlas.extract.urls import resolve_absolute, resolve_url, url_host
 
 __all__ = [
-    "Link", "Page", "extract_page", "make_link", "add_links", "rel_flags", "robots_nofollow", "refresh_href",
-    "LINK_TYPES", "PLACEMENTS",
+    "Link", "Page", "extract_page", "settle_text_facts", "make_link", "add_links", "rel_flags", "robots_nofollow",
+    "refresh_href", "LINK_TYPES", "PLACEMENTS",
 ]
 
 LINK_TYPES = ("text", "image", "frame", "refresh", "redirect", "form")
@@ -145,6 +145,7 @@ class Page:
     terms: tuple[str, ...] | None = None  # top main-text words (None: the source has no text, e.g. WAT)
     emails: tuple[str, ...] | None = None  # mailto: addresses
     links: list[Link] = field(default_factory=list)
+    pending_text: EncodedText | None = None  # main text whose facts settle_text_facts() has yet to fill in
 
 
 def rel_flags(rel: str | None) -> tuple[bool, bool, bool]:
@@ -426,20 +427,24 @@ class _Extraction:
 
     def links(self) -> list[Link]:
         """The page's links in document order, numbered after those already on the page; internal
-        ones only counted unless kept."""
+        ones only counted unless kept.
+
+        The common cases are worked out inline (a link placed as its parent is, a text-only link
+        alone in its block); :meth:`state`, :meth:`block_of` and :meth:`context` do the rest."""
         context_cache: dict = {}
         links: list[Link] = []
+        append = links.append
         page = self.page
         keep_internal = self.keep_internal
         source_domain = self.source_domain
+        states = self.states
         ordinal = len(page.links)
         internal_links = external_links = 0
         base = page.base_url or page.url
         # with internal links only counted, a relative href needs no resolving when it stays on the site
         skip_relative = not keep_internal and domain_of(url_host(base)) == source_domain
-        for position, node in enumerate(self.tree.css(_LINK_SELECTOR)):
-            if position >= MAX_LINKS_PER_PAGE:
-                break
+        nodes = self.tree.css(_LINK_SELECTOR)
+        for node in nodes if len(nodes) <= MAX_LINKS_PER_PAGE else nodes[:MAX_LINKS_PER_PAGE]:
             tag = node.tag
             attrs = node.attributes
             href = attrs.get(_URL_ATTRIBUTE.get(tag, "src"))
@@ -461,22 +466,50 @@ class _Extraction:
                     continue
             else:
                 external_links += 1
+            parent = node.parent
+            if parent is not None and _STATE_ATTRIBUTES.isdisjoint(attrs):
+                state = states.get(parent.mem_id) or self.state(parent)  # placed and hidden as its parent
+            else:
+                state = self.state(node, attrs)
             child = node.child
             only_text = child is None or (child.is_text_node and child.next is None)
-            link_type, anchor, alt = _anchor(node, tag, attrs, only_text)
-            state = self.link_state(node, attrs)
-            context = ""
-            if link_type == "text":
-                context = self.context(node, anchor, context_cache, only_text)
-            elif link_type == "image":  # its anchor is its alt, which is not in the text around it
-                context = self.context(node, "", context_cache, only_text)
-            nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
-            links.append(Link(resolved[0], resolved[1], resolved[2], anchor, alt, nofollow, ugc, sponsored, link_type,
-                              state[0] or "content", state[1], context, internal, ordinal))
+            if tag == "a" and only_text:
+                link_type, alt = "text", ""
+                text = child.text() if child is not None else ""
+                anchor = " ".join(text.split())[:MAX_ANCHOR] if text else ""
+            else:
+                link_type, anchor, alt = _anchor(node, tag, attrs, only_text)
+            if link_type == "text" or link_type == "image":
+                context = self.link_context(node, parent, anchor if link_type == "text" else "", context_cache,
+                                            only_text)
+            else:
+                context = ""
+            rel = attrs.get("rel")
+            nofollow, ugc, sponsored = _rel_flags(rel) if rel else _NO_REL
+            append(Link(resolved[0], resolved[1], resolved[2], anchor, alt, nofollow, ugc, sponsored, link_type,
+                        state[0] or "content", state[1], context, internal, ordinal))
             ordinal += 1
         page.internal_links += internal_links
         page.external_links += external_links
         return links
+
+    def link_context(self, node, parent, anchor: str, cache: dict, only_text: bool) -> str:
+        """:meth:`context` of a link whose parent the caller holds; a text-only link that is all its
+        block holds (``<li><a>..</a></li>``) is answered without reading the block (see
+        :meth:`lone_link_context`)."""
+        if (only_text and parent is not None and 0 < len(anchor) < MAX_ANCHOR and node.prev is None
+                and node.next is None and parent.tag not in _INLINE):
+            self.text_budget -= len(anchor)
+            return anchor[:MAX_CONTEXT]
+        return self.context(node, anchor, cache, only_text)
+
+
+_NO_REL = (False, False, False)
+
+
+@short_key_cache(maxsize=1024, max_chars=256)
+def _rel_flags(rel: str) -> tuple[bool, bool, bool]:
+    return rel_flags(rel)
 
 
 def _anchor(node, tag: str, attrs: dict, only_text: bool) -> tuple[str, str, str]:
@@ -631,16 +664,13 @@ def _still_in_document(nodes: list, root) -> list:
     return present
 
 
-def _text_facts(text: str) -> tuple[int, int, int | None, tuple[str, ...]]:
-    """(word count, word bytes, simhash, top terms) of the main text, lowercased and encoded once
-    for both when it can be (a text with lone surrogates is read by each its own way)."""
-    lowercase = text.lower()
-    try:
-        data = lowercase.encode("utf-8")
-    except UnicodeEncodeError:
-        return (*text_fingerprint(text), top_terms(text))
-    terms = top_terms_utf8(data) if len(text) <= TEXT_LIMIT else top_terms(text)
-    return (*utf8_fingerprint(data), terms)
+def settle_text_facts(pages: list[Page]) -> None:
+    """Fill in word count, word bytes, simhash and top terms of pages extracted with
+    ``defer_text_facts``: computed for all of them at once (see :mod:`linkatlas.extract.textfacts`)."""
+    waiting = [page for page in pages if page.pending_text is not None]
+    for page, facts in zip(waiting, encoded_text_facts([page.pending_text for page in waiting])):
+        page.word_count, page.text_bytes, page.fingerprint, page.terms = facts
+        page.pending_text = None
 
 
 def extract_page(
@@ -650,8 +680,12 @@ def extract_page(
     content_type: str | None = None,
     x_robots_tag: str | None = None,
     keep_internal: bool = False,
+    defer_text_facts: bool = False,
 ) -> Page:
-    """Extract the links and facts of one HTML page fetched from ``url`` (normalized)."""
+    """Extract the links and facts of one HTML page fetched from ``url`` (normalized).
+
+    With ``defer_text_facts`` the main text's facts (word count, word bytes, simhash, terms) are
+    left to :func:`settle_text_facts`, which computes those of many pages at once."""
     html, encoding = decode_html(body, content_type)
     tree = LexborHTMLParser(html)
     page = Page(url=url, encoding=encoding)
@@ -661,7 +695,8 @@ def extract_page(
     page.analytics_ids = analytics_ids(body)
     add_links(page, refresh_links, keep_internal)  # <head> comes first
     page.links.extend(extraction.links())  # counted as internal/external already
-    main_text = _main_text(tree, extraction.landmarks())
-    page.word_count, page.text_bytes, page.fingerprint, page.terms = _text_facts(main_text)
+    page.pending_text = encode_text(_main_text(tree, extraction.landmarks()))
     page.emails = mailto_addresses(body)
+    if not defer_text_facts:
+        settle_text_facts([page])
     return page
