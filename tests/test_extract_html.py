@@ -1041,7 +1041,7 @@ def test_pages_come_out_the_same_with_the_fast_paths_cold_warm_or_off(monkeypatc
     cold = extracted(pages, keep_internal)
     warm = extracted(pages, keep_internal)
     monkeypatch.setattr(html_module, "_MAX_SHARED_HREF", -1)  # every href resolved per page
-    monkeypatch.setattr(html_module._Extraction, "link_state", lambda self, node, attrs: self.state(node, attrs))
+    monkeypatch.setattr(html_module._Extraction, "link_state", lambda self, node, parent, attrs: self.state(node, attrs))
     monkeypatch.setattr(html_module._Extraction, "lone_link_context", lambda self, node, block, anchor: None)
     off = extracted(pages, keep_internal)
     assert cold == warm == off
@@ -1072,7 +1072,7 @@ def test_link_state_from_the_parent_agrees_with_the_walk():
         fast = _extraction(url, body)
         general = html_module._Extraction(fast.tree, fast.page, True)  # same tree, nothing remembered yet
         for node, attrs in _link_elements(fast):
-            assert fast.link_state(node, attrs) == general.state(node, attrs)
+            assert fast.link_state(node, node.parent, attrs) == general.state(node, attrs)
             checked += 1
     assert checked > 2000
 
@@ -1087,13 +1087,13 @@ def test_nothing_but_a_landmark_tag_names_a_placement_without_role_class_or_id()
 
 def test_many_absolute_links_stop_resolving_at_the_cap(monkeypatch):
     calls = [0]
-    real = html_module.resolve_absolute
+    real = html_module.clean_absolute_host  # every absolute href is tried with it first
 
     def counting(href):
         calls[0] += 1
         return real(href)
 
-    monkeypatch.setattr(html_module, "resolve_absolute", counting)
+    monkeypatch.setattr(html_module, "clean_absolute_host", counting)
     html_module._absolute_target.cache_clear()
     body = "".join(f'<a href="http://cap{i}.example.org/">x</a>' for i in range(MAX_LINKS_PER_PAGE + 5000)).encode()
     page = extract_page(body, SOURCE)

@@ -140,3 +140,32 @@ def test_grouping_by_sorted_packed_keys_equals_a_plain_grouping():
         for position, value in enumerate(values):
             expected.setdefault(value, []).append(position)
         assert sorted(groups) == sorted(expected.values()), values[:10]
+
+
+def test_a_page_whose_text_facts_fail_is_counted_and_the_others_are_stored(monkeypatch, tmp_path):
+    from linkatlas.index.store import open_index
+    from linkatlas.ingest import ingest
+    from linkatlas.sources.warcwriter import WarcWriter
+
+    real = textfacts._chunk_facts
+
+    def failing(chunk, limit):  # stands in for a bug that one page's text triggers
+        if any(b"poisonword" in data for data, _ in chunk):
+            raise ValueError("cannot read this text")
+        return real(chunk, limit)
+
+    monkeypatch.setattr(textfacts, "_chunk_facts", failing)
+    with WarcWriter(tmp_path / "pages.warc.gz") as writer:
+        for number in range(6):
+            word = "poisonword" if number == 3 else "fine"
+            body = f"<main><p>page {number} has {word} words and more words</p></main>".encode()
+            writer.write_response(f"https://site.example/{number}", datetime(2026, 1, 1, tzinfo=timezone.utc),
+                                  ip="192.0.2.1", status=200, reason="OK",
+                                  headers=[("Content-Type", "text/html")], body=body)
+    with open_index(tmp_path / "index.duckdb") as index:
+        summary = ingest(index, [tmp_path / "pages.warc.gz"], progress=False)
+        rows = dict(index.sql("SELECT url, word_count FROM fetches"))
+    assert summary.status == "failed" and summary.errors == 1
+    assert summary.counters["ingest/page/text_facts_failed"] == 1
+    assert "https://site.example/3: main-text facts failed" in summary.problems[0]
+    assert rows == {f"https://site.example/{n}": (None if n == 3 else 8) for n in range(6)}

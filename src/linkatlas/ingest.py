@@ -157,7 +157,8 @@ class RowBatch:
     fetch columns, not repeated per link in Python). The main-text facts of the pages are
     computed together, a MiB of text at a time (:func:`settle_text_facts`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, stats: RunStats | None = None) -> None:
+        self.stats = stats  # where a page whose text facts fail is counted
         self.fetches: dict[str, list] = {name: [] for name in FETCH_SCHEMA.names}
         self.links: list[Link] = []
         self.links_per_fetch: list[int] = []
@@ -184,7 +185,11 @@ class RowBatch:
 
     def settle(self) -> None:
         """Compute the waiting pages' text facts and put them in their fetch rows."""
-        settle_text_facts([page for _, page in self.waiting])
+        try:
+            settle_text_facts([page for _, page in self.waiting])
+        except Exception:  # a page the batch cannot read must not cost the others theirs
+            for row, page in self.waiting:
+                self.settle_alone(row, page)
         columns = self.fetches
         for row, page in self.waiting:
             columns["word_count"][row] = page.word_count
@@ -193,6 +198,16 @@ class RowBatch:
             columns["terms"][row] = None if page.terms is None else list(page.terms)
         self.waiting = []
         self.waiting_bytes = 0
+
+    def settle_alone(self, row: int, page: Page) -> None:
+        try:
+            settle_text_facts([page])
+        except Exception as error:
+            page.pending_text = page.word_count = page.text_bytes = page.fingerprint = page.terms = None
+            if self.stats is not None:
+                self.stats.problem("ingest/page/text_facts_failed",
+                                   f"{self.fetches['url'][row]}: main-text facts failed ({type(error).__name__}: "
+                                   f"{error}); stored without word count, fingerprint and terms")
 
     def tables(self) -> tuple[pa.Table, pa.Table]:
         self.settle()
@@ -274,14 +289,14 @@ class _Ingestor:
                 self.progress.update(path.stat().st_size)
             return
         before = (self.summary.fetches, self.summary.links, self.stats.counters["records"])
-        batch = RowBatch()
+        batch = RowBatch(self.stats)
         reported = 0
         for fetch, page, offset in self.rows(path):
             batch.add(fetch, page)
             pages, links = batch.size
             if pages >= self.batch_pages or links >= BATCH_LINKS:
                 self.flush(batch)
-                batch = RowBatch()
+                batch = RowBatch(self.stats)
             if self.progress is not None and offset > reported:
                 self.progress.update(offset - reported)
                 reported = offset

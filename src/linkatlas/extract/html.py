@@ -30,7 +30,7 @@ from linkatlas.extract.domains import domain_of
 from linkatlas.extract.encoding import decode_html
 from linkatlas.extract.terms import mailto_addresses
 from linkatlas.extract.textfacts import EncodedText, encode_text, encoded_text_facts
-from linkatlas.extract.urls import resolve_absolute, resolve_url, url_host
+from linkatlas.extract.urls import clean_absolute_host, resolve_absolute, resolve_url, url_host
 
 __all__ = [
     "Link", "Page", "extract_page", "settle_text_facts", "make_link", "add_links", "rel_flags", "robots_nofollow",
@@ -256,6 +256,9 @@ def _url_target(url: str | None) -> tuple[str, str, str] | None:
 
 @functools.lru_cache(maxsize=_SHARED_HREFS)
 def _absolute_target(href: str) -> tuple[str, str, str] | None:
+    clean = clean_absolute_host(href.partition("#")[0])  # the usual case: its host is at hand
+    if clean is not None:
+        return clean[0], clean[1], domain_of(clean[1])
     return _url_target(resolve_absolute(href))
 
 
@@ -299,50 +302,52 @@ class _Extraction:
         """
         states = self.states
         chain = []
-        while node is not None and node.mem_id not in states:
-            chain.append(node)
+        state = _NO_STATE
+        while node is not None:
+            key = node.mem_id
+            known = states.get(key)
+            if known is not None:
+                state = known
+                break
+            chain.append((node, key))
             node = node.parent
-        state = states[node.mem_id] if node is not None else (None, False, False)
         for position in range(len(chain) - 1, -1, -1):
-            element = chain[position]
+            element, key = chain[position]
             state = self.own_state(element, state, attrs if position == 0 else None)
-            states[element.mem_id] = state
+            states[key] = state
         return state
-
-    def link_state(self, node, attrs: dict) -> tuple[str | None, bool, bool]:
-        """:meth:`state` of a link element, whose ``attrs`` the caller holds: a link without class,
-        id, role, style or hidden attribute is placed and hidden as its parent is (its own state
-        is not remembered: an element inside it that is asked for works it out again, the same)."""
-        if not _STATE_ATTRIBUTES.isdisjoint(attrs):
-            return self.state(node, attrs)
-        parent = node.parent
-        state = self.states.get(parent.mem_id) if parent is not None else None
-        return state if state is not None else self.state(parent)
 
     def own_state(self, element, parent_state: tuple[str | None, bool, bool],
                   attrs: dict | None = None) -> tuple[str | None, bool, bool]:
-        placement, hidden, in_section = parent_state
+        """The state of ``element`` given its parent's (the same tuple when it changes nothing).
+        A node that is not an element has no attributes and is no landmark tag: it changes nothing."""
         tag = element.tag
-        in_section = in_section or tag in _SECTIONING
-        if tag in _NEVER_CONTAINERS or not element.is_element_node:
-            return placement, hidden, in_section
+        state = parent_state
+        if tag in _SECTIONING and not state[2]:
+            state = (state[0], state[1], True)
+        if tag in _NEVER_CONTAINERS:
+            return state
         if attrs is None:
             attrs = element.attributes
-        if not attrs and tag not in _TAG_CATEGORY:
-            return placement, hidden, in_section
-        if not hidden and ("hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or "")):
-            hidden = True
-        role, classes, element_id = attrs.get("role"), attrs.get("class"), attrs.get("id")
-        if role is None and classes is None and element_id is None and tag not in _TAG_CATEGORY:
-            return placement, hidden, in_section  # nothing names a landmark
+        if attrs:
+            if not state[1] and ("hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or "")):
+                state = (state[0], True, state[2])
+            role, classes, element_id = attrs.get("role"), attrs.get("class"), attrs.get("id")
+            if role is None and classes is None and element_id is None and tag not in _TAG_CATEGORY:
+                return state  # nothing names a landmark
+        elif tag in _TAG_CATEGORY:
+            role = classes = element_id = None
+        else:
+            return state
         category = _named_category(tag, role, classes, element_id)
-        if category is not None:
-            if tag in _TAG_CATEGORY:
-                if not (parent_state[2] and category in ("header", "footer")):
-                    placement = category  # an article's own header/footer is part of the content
-            elif element.mem_id not in self.holders(main_only=category == "comment"):
-                placement = category  # a page wrapper named "main-nav-wrapper" is not a menu
-        return placement, hidden, in_section
+        if category is None or category == state[0]:
+            return state
+        if tag in _TAG_CATEGORY:
+            if parent_state[2] and category in ("header", "footer"):
+                return state  # an article's own header/footer is part of the content
+        elif element.mem_id in self.holders(main_only=category == "comment"):
+            return state  # a page wrapper named "main-nav-wrapper" is not a menu
+        return category, state[1], state[2]
 
     def landmarks(self) -> list:
         """The page's <main>, [role=main] and <article> elements, once each, in document order
@@ -388,7 +393,7 @@ class _Extraction:
             block = self.block_of(node)
         if block is None:
             return anchor[:MAX_CONTEXT]
-        if only_text:
+        if only_text and block.mem_id == node.parent.mem_id:
             lone = self.lone_link_context(node, block, anchor)
             if lone is not None:
                 return lone
@@ -416,11 +421,12 @@ class _Extraction:
         return text[begin: begin + MAX_CONTEXT]
 
     def lone_link_context(self, node, block, anchor: str) -> str | None:
-        """The context of a text-only link that is all its block holds (``<li><a>..</a></li>``),
+        """The context of a text-only link that is all its block (its parent) holds
+        (``<li><a>..</a></li>``: no node before or after it),
         without reading the block: its text is the anchor's, so the window is the anchor's start.
         Charged to the text budget as reading the block would be (no other link reads that
         block). None for any other link, or an anchor cut at MAX_ANCHOR."""
-        if not 0 < len(anchor) < MAX_ANCHOR or node.next is not None or block.child.mem_id != node.mem_id:
+        if not 0 < len(anchor) < MAX_ANCHOR or node.next is not None or node.prev is not None:
             return None
         self.text_budget -= len(anchor)  # once spent, the budget stays spent: reading or not, the same answer
         return anchor[:MAX_CONTEXT]
@@ -437,7 +443,6 @@ class _Extraction:
         page = self.page
         keep_internal = self.keep_internal
         source_domain = self.source_domain
-        states = self.states
         ordinal = len(page.links)
         internal_links = external_links = 0
         base = page.base_url or page.url
@@ -467,10 +472,7 @@ class _Extraction:
             else:
                 external_links += 1
             parent = node.parent
-            if parent is not None and _STATE_ATTRIBUTES.isdisjoint(attrs):
-                state = states.get(parent.mem_id) or self.state(parent)  # placed and hidden as its parent
-            else:
-                state = self.state(node, attrs)
+            state = self.link_state(node, parent, attrs)
             child = node.child
             only_text = child is None or (child.is_text_node and child.next is None)
             if tag == "a" and only_text:
@@ -493,18 +495,28 @@ class _Extraction:
         page.external_links += external_links
         return links
 
+    def link_state(self, node, parent, attrs: dict) -> tuple[str | None, bool, bool]:
+        """:meth:`state` of a link element, whose parent and ``attrs`` the caller holds: a link
+        without class, id, role, style or hidden attribute is placed and hidden as its parent is
+        (its own state is not remembered: an element inside it that is asked for works it out
+        again, the same)."""
+        if parent is not None and _STATE_ATTRIBUTES.isdisjoint(attrs):
+            return self.states.get(parent.mem_id) or self.state(parent)
+        return self.state(node, attrs)
+
     def link_context(self, node, parent, anchor: str, cache: dict, only_text: bool) -> str:
         """:meth:`context` of a link whose parent the caller holds; a text-only link that is all its
         block holds (``<li><a>..</a></li>``) is answered without reading the block (see
         :meth:`lone_link_context`)."""
-        if (only_text and parent is not None and 0 < len(anchor) < MAX_ANCHOR and node.prev is None
-                and node.next is None and parent.tag not in _INLINE):
-            self.text_budget -= len(anchor)
-            return anchor[:MAX_CONTEXT]
+        if only_text and parent is not None and parent.tag not in _INLINE:
+            lone = self.lone_link_context(node, parent, anchor)
+            if lone is not None:
+                return lone
         return self.context(node, anchor, cache, only_text)
 
 
 _NO_REL = (False, False, False)
+_NO_STATE: tuple[str | None, bool, bool] = (None, False, False)  # above the document: no landmark, not hidden
 
 
 @short_key_cache(maxsize=1024, max_chars=256)

@@ -34,7 +34,7 @@ __all__ = ["TextFacts", "EncodedText", "encode_text", "encoded_size", "text_fact
 TextFacts = tuple[int, int, "int | None", tuple[str, ...]]  # word count, word bytes, simhash, top terms
 EncodedText = tuple[bytes, "bytes | None"]  # see encode_text
 
-CHUNK_BYTES = 1 << 20  # texts are joined into buffers of about this size (the hash tables' size)
+CHUNK_BYTES = 1 << 18  # texts are joined into buffers of about this size (256 KiB: a few MB of temporaries)
 _MAX_TERM_CHARS = 40
 _LANE = np.uint64(0x0101010101010101)  # one bit per byte lane
 _LANE_LIMIT = 255  # shingles one byte lane can count
