@@ -94,7 +94,9 @@ _BOILERPLATE_SELECTOR = (
     "[class]:is(" + ", ".join(f".{name}" for name in _BOILERPLATE_NAMES) + ")"
 )
 _LANDMARK_SELECTOR = "main, [role=main i], article"
-_HEAD_SELECTOR = "html, title, base[href], link[rel][href], meta"
+# only the elements _head_facts() reads: a canonical link (a superset: "canonical" anywhere in rel, checked
+# as a token after), a meta with a name or http-equiv (not Open Graph's property ones), once each (:is)
+_HEAD_SELECTOR = "html, title, base[href], link[rel*=canonical i][href], meta:is([name], [http-equiv])"
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
 _ANALYTICS = (  # (prefix, the id pattern starting with it)
     (b"UA-", re.compile(rb"UA-\d{4,10}-\d{1,4}(?![\w-])")),
