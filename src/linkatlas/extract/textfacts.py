@@ -90,14 +90,18 @@ class _LetterTable:
         self.filled = np.zeros(0x110000 >> _BLOCK_BITS, dtype=bool)
 
     def lookup(self, code_points: np.ndarray) -> np.ndarray:
-        blocks = np.unique(code_points >> _BLOCK_BITS)
-        for block in blocks[~self.filled[blocks]].tolist():
+        blocks = code_points >> _BLOCK_BITS
+        if not self.filled[blocks].all():
+            self.fill(np.unique(blocks[~self.filled[blocks]]).tolist())
+        return self.table[code_points]
+
+    def fill(self, blocks: list[int]) -> None:
+        for block in blocks:
             start = block << _BLOCK_BITS
             chars = "".join(map(chr, range(start, start + (1 << _BLOCK_BITS))))
             for match in _LETTER.finditer(chars):
                 self.table[start + match.start(): start + match.end()] = True
             self.filled[block] = True
-        return self.table[code_points]
 
 
 _LETTERS = _LetterTable()
