@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 import pytest
 
 from linkatlas.extract import textfacts
-from linkatlas.extract.fingerprint import hamming, text_fingerprint
+from linkatlas.extract.fingerprint import text_fingerprint
 from linkatlas.extract.html import extract_page
 from linkatlas.extract.terms import STOP_WORDS, TEXT_LIMIT, top_terms
 from linkatlas.extract.textfacts import _word_hash, text_facts
@@ -79,18 +79,6 @@ def test_two_different_words_with_one_hash_are_counted_apart():
     for text, facts in zip(texts, text_facts(texts)):
         assert facts[3] == _by_regex(text), text[-20:]
     assert len(text_facts(texts[:1])[0][3]) == 3  # merged, the pair would be one term
-
-
-def test_near_duplicates_stay_near_in_a_batch():
-    rng = random.Random(3)
-    vocabulary = [f"term{number}" for number in range(5000)]
-    original = [rng.choice(vocabulary) for _ in range(1000)]
-    edited = list(original)
-    edited[500] = "changed"
-    unrelated = [rng.choice(vocabulary) for _ in range(1000)]
-    facts = text_facts([" ".join(original), "filler text " * 50, " ".join(edited), " ".join(unrelated)])
-    assert hamming(facts[0][2], facts[2][2]) <= 6
-    assert hamming(facts[0][2], facts[3][2]) >= 16
 
 
 def test_ingest_stores_the_facts_each_page_has_alone(monkeypatch, tmp_path):
