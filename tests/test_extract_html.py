@@ -1048,6 +1048,33 @@ def test_pages_come_out_the_same_with_the_fast_paths_cold_warm_or_off(monkeypatc
     assert sum(len(links) for _, _, links in cold) > 2000
 
 
+def test_absolute_hrefs_on_the_pages_own_host_are_counted_as_the_full_resolution_counts_them(monkeypatch):
+    """An absolute href whose authority, as written, is the page's host (or one already resolved
+    onto the site) is counted internal without resolving: the same counts and links as resolving
+    every href, whatever the authority looks like."""
+    authorities = ["www.source-site.com", "WWW.Source-Site.com", "www.source-site.com:80", "www.source-site.com:8080",
+                   "www.source-site.com:99999", "user@www.source-site.com", "www.source-site.com.", "www.sour\tce-site.com",
+                   "www.source-site.com\\evil.org", "blog.source-site.com", "", "/www.source-site.com", "other.org",
+                   "www.source-site.com ", "xn--n3h.source-site.com", "[::1]", "www.source-site.com%2e"]
+    rests = ["", "/", "/a b", "?q=1", "#top", "/%zz", "/\u00e9t\u00e9", "/x\\y", "/\x00", "/" + "p" * 600]
+    rng = random.Random(13)
+    pages = []
+    for number in range(40):
+        hrefs = [f"{rng.choice(['http', 'https'])}://{rng.choice(authorities)}{rng.choice(rests)}" for _ in range(30)]
+        body = "".join(f'<p><a href="{escape(href)}">link {index}</a></p>' for index, href in enumerate(hrefs))
+        pages.append((SOURCE, body.encode()))
+    # writings that read as the site's host but must not vouch for others written the same way
+    tricky = ["https:///www.source-site.com/", "http:///\u00e9t\u00e9", "http://\t/www.source-site.com", "http://\t/\u00e9t\u00e9",
+              "http://www.source-site.com ", "http://www.source-site.com /x", "http://www.source-site.com\t/y",
+              "http://www.source-site.com\t.evil.org/"]
+    pages.append((SOURCE, "".join(f'<p><a href="{escape(href)}">{href}</a></p>' for href in tricky * 2).encode()))
+    html_module._absolute_target.cache_clear()
+    shortcut = extracted(pages, keep_internal=False)
+    monkeypatch.setattr(html_module, "_MAX_SHARED_HREF", -1)  # every href resolved in full
+    assert shortcut == extracted(pages, keep_internal=False)
+    assert sum(internal for internal, _, _ in shortcut) > 300 and sum(external for _, external, _ in shortcut) > 100
+
+
 def test_lone_link_context_is_the_context_read_from_its_block():
     checked = 0
     for url, body in varied_pages(7, 150):

@@ -59,6 +59,9 @@ _HIDDEN_STYLE = re.compile(
 # An href with no scheme and no authority ("/a", "b.html", "?q", "#x"): it resolves onto the base's host.
 _RELATIVE_HREF = re.compile(r"(?:/(?![/\\])|(?![/\\])[^:/?#\\]*(?:[/?#]|\Z))[^\t\n\r\\]*\Z")
 _HREF_SPACE = " \t\n\r\f"
+# After "scheme://": the authority as normalize_url reads it when it holds no space or control
+# character (those it strips or removes, which would make two different writings read the same)
+_AUTHORITY = re.compile(r"[^/?#\\\x00-\x20]+(?=[/?#\\]|\Z)")
 _NAME_PARTS = re.compile(r"[a-z0-9]+")
 _CATEGORY_PARTS = (
     ("comment", {"comment", "comments", "commentlist", "disqus", "reply", "replies", "signature"}),
@@ -450,6 +453,9 @@ class _Extraction:
         base = page.base_url or page.url
         # with internal links only counted, a relative href needs no resolving when it stays on the site
         skip_relative = not keep_internal and domain_of(url_host(base)) == source_domain
+        # ... and neither does an absolute one whose authority (as written) is the page's host or
+        # one already seen to be on the site: what follows it cannot make the URL unusable
+        internal_authorities = None if keep_internal else {url_host(page.url)}
         nodes = self.tree.css(_LINK_SELECTOR)
         for node in nodes if len(nodes) <= MAX_LINKS_PER_PAGE else nodes[:MAX_LINKS_PER_PAGE]:
             tag = node.tag
@@ -458,7 +464,18 @@ class _Extraction:
             if not href:
                 continue
             if len(href) <= _MAX_SHARED_HREF and href.startswith(_ABSOLUTE_PREFIXES):
-                resolved = _absolute_target(href)
+                authority = None if internal_authorities is None else _AUTHORITY.match(href, 7 if href[4] == ":" else 8)
+                if authority is not None:
+                    if authority[0] in internal_authorities:
+                        internal_links += 1
+                        continue
+                    resolved = _absolute_target(href)
+                    if resolved is not None and resolved[2] == source_domain:
+                        internal_authorities.add(authority[0])
+                        internal_links += 1
+                        continue
+                else:
+                    resolved = _absolute_target(href)
             elif skip_relative and len(href) < 4096 and _RELATIVE_HREF.match(href.strip(_HREF_SPACE)):
                 internal_links += 1
                 continue
