@@ -1,6 +1,6 @@
 """The main-text facts of many pages at once (extract/textfacts.py) against the one-page reading.
 
-The batch joins the pages' texts into buffers of about a MiB and hashes, tokenises, counts and
+The batch joins the pages' texts into buffers of 256 KiB and hashes, tokenises, counts and
 ranks them in NumPy; every test here compares it with the plain per-page functions
 (``text_fingerprint``, ``top_terms``) and with a regex + ``Counter`` reading written out here,
 on hostile texts: lone surrogates, texts past the 32 K-character terms limit, Unicode letters,

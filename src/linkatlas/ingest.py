@@ -155,7 +155,7 @@ class RowBatch:
     """One Arrow batch of fetches and links: fetch rows as column lists, links as the pages' Link
     objects, turned into columns once per batch (the link's source columns are taken from the
     fetch columns, not repeated per link in Python). The main-text facts of the pages are
-    computed together, a MiB of text at a time (:func:`settle_text_facts`)."""
+    computed together, 256 KiB of text at a time (:func:`settle_text_facts`)."""
 
     def __init__(self, stats: RunStats | None = None) -> None:
         self.stats = stats  # where a page whose text facts fail is counted

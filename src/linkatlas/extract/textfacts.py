@@ -3,19 +3,21 @@
 A page's facts are defined one page at a time (:func:`linkatlas.extract.fingerprint.text_fingerprint`,
 :func:`linkatlas.extract.terms.top_terms`); computing them that way costs a few dozen NumPy
 calls and a Python ``Counter`` per page, which on small pages costs more than the text. Here the
-texts of a batch are joined into one buffer (about a MiB at a time) and every step runs once
-over it:
+lowercased UTF-8 texts of a batch are joined into one buffer (``CHUNK_BYTES``, 256 KiB, at a
+time) and every step runs once over it:
 
 - both tokenisations (simhash words: runs of ASCII letters, digits, ``_`` and non-ASCII bytes;
   term words: runs of three or more letters, Unicode letters included) read the same
   polynomial prefix hash of the buffer, so a word's hash is one subtraction and a multiply;
 - simhash shingles never cross a page; their bit votes are summed per page eight bits at a
   time in byte lanes (at most 255 shingles per lane sum, then added up);
-- top terms are counted by sorting (page, word hash) pairs once, and ordered by (count, first
+- top terms are counted by sorting (page, word hash) keys once, and ordered by (count, first
   occurrence) as ``Counter.most_common`` orders them.
 
-Words are compared by their 64-bit hash, as the simhash already does: two different words of a
-page count as one only if their hashes collide.
+Term words are compared by their 64-bit hash, as the simhash compares shingles: groups of words
+longer than 32 bytes are also compared byte by byte (such hashes can be made to collide on
+purpose), and a page where two different words share a hash gets its terms the one-page way.
+The results equal the one-page functions' (tests/test_textfacts.py).
 """
 
 from __future__ import annotations
@@ -131,7 +133,7 @@ def text_facts(texts: Sequence[str], limit: int = TERMS_PER_PAGE) -> list[TextFa
 
 
 def encoded_text_facts(encoded: Sequence[EncodedText], limit: int = TERMS_PER_PAGE) -> list[TextFacts]:
-    """:func:`text_facts` of texts given by :func:`encode_text`, about a MiB of text at a time."""
+    """:func:`text_facts` of texts given by :func:`encode_text`, ``CHUNK_BYTES`` of text at a time."""
     results: list[TextFacts] = []
     chunk: list[EncodedText] = []
     size = 0
