@@ -10,8 +10,9 @@ Each run is a fresh subprocess pinned to one CPU. Memory is its resident set, sa
 checkpoints (short spikes of a few tens of MB, bounded by --memory-limit).
 
 - linkatlas: `linkatlas.ingest.ingest` end to end — FastWARC read, HTTP decoding, lexbor
-  parse, link extraction (anchor, rel, type, placement, hidden, context), page facts, simhash,
-  and the Arrow/DuckDB write of fetches and links.
+  parse, link extraction (anchor, rel, type, placement, hidden, context), page facts, the main
+  text's word count, simhash and top terms (computed for 256 KiB of text at a time in NumPy), and
+  the Arrow/DuckDB write of fetches and links.
 - baseline: the same extraction the classic way — warcio's ArchiveIterator + BeautifulSoup
   (lxml parser): every a/area/iframe/form link resolved with urljoin, internal/external split,
   anchor text, image alt, rel flags, placement and hidden by walking the ancestors, a context

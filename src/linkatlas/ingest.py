@@ -25,7 +25,8 @@ import pyarrow as pa
 
 from linkatlas.errors import InputError, LinkatlasError, UnknownFormatError, UsageError
 from linkatlas.extract.domains import domain_of
-from linkatlas.extract.html import Link, Page, add_links, extract_page, make_link
+from linkatlas.extract.html import Link, Page, add_links, extract_page, make_link, settle_text_facts
+from linkatlas.extract.textfacts import CHUNK_BYTES, encoded_size
 from linkatlas.extract.urls import normalize_url, resolve_url, url_host
 from linkatlas.index.store import FETCH_SCHEMA, LINK_SCHEMA, Index
 from linkatlas.sources.counters import RunStats
@@ -153,12 +154,16 @@ def fetch_row(fetch_id: int, run_id: int, capture: Capture, url: str, host: str,
 class RowBatch:
     """One Arrow batch of fetches and links: fetch rows as column lists, links as the pages' Link
     objects, turned into columns once per batch (the link's source columns are taken from the
-    fetch columns, not repeated per link in Python)."""
+    fetch columns, not repeated per link in Python). The main-text facts of the pages are
+    computed together, 256 KiB of text at a time (:func:`settle_text_facts`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, stats: RunStats | None = None) -> None:
+        self.stats = stats  # where a page whose text facts fail is counted
         self.fetches: dict[str, list] = {name: [] for name in FETCH_SCHEMA.names}
         self.links: list[Link] = []
         self.links_per_fetch: list[int] = []
+        self.waiting: list[tuple[int, Page]] = []  # (fetch row, page) whose text facts are not in yet
+        self.waiting_bytes = 0
 
     @property
     def size(self) -> tuple[int, int]:
@@ -167,13 +172,45 @@ class RowBatch:
     def add(self, fetch: dict, page: Page | None) -> None:
         for name, column in self.fetches.items():
             column.append(fetch.get(name))
+        if page is not None and page.pending_text is not None:
+            self.waiting.append((len(self.links_per_fetch), page))
+            self.waiting_bytes += encoded_size(page.pending_text)
+            if self.waiting_bytes >= CHUNK_BYTES:
+                self.settle()
         if page is None or not page.links:
             self.links_per_fetch.append(0)
             return
         self.links_per_fetch.append(len(page.links))
         self.links.extend(page.links)
 
+    def settle(self) -> None:
+        """Compute the waiting pages' text facts and put them in their fetch rows."""
+        try:
+            settle_text_facts([page for _, page in self.waiting])
+        except Exception:  # a page the batch cannot read must not cost the others theirs
+            for row, page in self.waiting:
+                self.settle_alone(row, page)
+        columns = self.fetches
+        for row, page in self.waiting:
+            columns["word_count"][row] = page.word_count
+            columns["text_bytes"][row] = page.text_bytes
+            columns["fingerprint"][row] = page.fingerprint
+            columns["terms"][row] = None if page.terms is None else list(page.terms)
+        self.waiting = []
+        self.waiting_bytes = 0
+
+    def settle_alone(self, row: int, page: Page) -> None:
+        try:
+            settle_text_facts([page])
+        except Exception as error:
+            page.pending_text = page.word_count = page.text_bytes = page.fingerprint = page.terms = None
+            if self.stats is not None:
+                self.stats.problem("ingest/page/text_facts_failed",
+                                   f"{self.fetches['url'][row]}: main-text facts failed ({type(error).__name__}: "
+                                   f"{error}); stored without word count, fingerprint and terms")
+
     def tables(self) -> tuple[pa.Table, pa.Table]:
+        self.settle()
         fetches = pa.Table.from_pydict(self.fetches, schema=FETCH_SCHEMA)
         source_rows = pa.array(np.repeat(np.arange(len(self.links_per_fetch)), self.links_per_fetch))
         columns = {name: fetches.column(key).take(source_rows) for name, key in _SOURCE_COLUMNS}
@@ -202,7 +239,8 @@ class _Ingestor:
         if capture.body is not None:
             self.summary.pages += 1
             return extract_page(capture.body, url, content_type=capture.content_type,
-                                x_robots_tag=capture.x_robots_tag, keep_internal=self.keep_internal)
+                                x_robots_tag=capture.x_robots_tag, keep_internal=self.keep_internal,
+                                defer_text_facts=True)
         if 300 <= status < 400 and capture.location:
             page = redirect_page(url, host, capture.location, self.keep_internal)
             if page is None:
@@ -251,14 +289,14 @@ class _Ingestor:
                 self.progress.update(path.stat().st_size)
             return
         before = (self.summary.fetches, self.summary.links, self.stats.counters["records"])
-        batch = RowBatch()
+        batch = RowBatch(self.stats)
         reported = 0
         for fetch, page, offset in self.rows(path):
             batch.add(fetch, page)
             pages, links = batch.size
             if pages >= self.batch_pages or links >= BATCH_LINKS:
                 self.flush(batch)
-                batch = RowBatch()
+                batch = RowBatch(self.stats)
             if self.progress is not None and offset > reported:
                 self.progress.update(offset - reported)
                 reported = offset

@@ -22,6 +22,15 @@ def short_key_cache(maxsize: int, max_chars: int) -> Callable[[Callable[..., Res
 
     def decorate(function: Callable[..., Result]) -> Callable[..., Result]:
         cached = functools.lru_cache(maxsize=maxsize)(function)
+        if function.__code__.co_argcount == 1 and not function.__code__.co_flags & 0x04:  # one argument, no *args
+
+            @functools.wraps(function)
+            def call_one(argument):  # the hot case (hosts, domains, URLs) without the general checks
+                return cached(argument) if len(argument) <= max_chars else function(argument)
+
+            call_one.cache_info = cached.cache_info  # type: ignore[attr-defined]
+            call_one.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+            return call_one
 
         @functools.wraps(function)
         def call(*args):

@@ -28,13 +28,13 @@ from selectolax.lexbor import LexborHTMLParser
 from linkatlas.extract.caching import short_key_cache
 from linkatlas.extract.domains import domain_of
 from linkatlas.extract.encoding import decode_html
-from linkatlas.extract.fingerprint import text_fingerprint, utf8_fingerprint
-from linkatlas.extract.terms import TEXT_LIMIT, mailto_addresses, top_terms, top_terms_utf8
-from linkatlas.extract.urls import resolve_absolute, resolve_url, url_host
+from linkatlas.extract.terms import mailto_addresses
+from linkatlas.extract.textfacts import EncodedText, encode_text, encoded_text_facts
+from linkatlas.extract.urls import clean_absolute_host, resolve_absolute, resolve_url, url_host
 
 __all__ = [
-    "Link", "Page", "extract_page", "make_link", "add_links", "rel_flags", "robots_nofollow", "refresh_href",
-    "LINK_TYPES", "PLACEMENTS",
+    "Link", "Page", "extract_page", "settle_text_facts", "make_link", "add_links", "rel_flags", "robots_nofollow",
+    "refresh_href", "LINK_TYPES", "PLACEMENTS",
 ]
 
 LINK_TYPES = ("text", "image", "frame", "refresh", "redirect", "form")
@@ -59,6 +59,9 @@ _HIDDEN_STYLE = re.compile(
 # An href with no scheme and no authority ("/a", "b.html", "?q", "#x"): it resolves onto the base's host.
 _RELATIVE_HREF = re.compile(r"(?:/(?![/\\])|(?![/\\])[^:/?#\\]*(?:[/?#]|\Z))[^\t\n\r\\]*\Z")
 _HREF_SPACE = " \t\n\r\f"
+# After "scheme://": the authority as normalize_url reads it when it holds no space or control
+# character (those it strips or removes, which would make two different writings read the same)
+_AUTHORITY = re.compile(r"[^/?#\\\x00-\x20]+(?=[/?#\\]|\Z)")
 _NAME_PARTS = re.compile(r"[a-z0-9]+")
 _CATEGORY_PARTS = (
     ("comment", {"comment", "comments", "commentlist", "disqus", "reply", "replies", "signature"}),
@@ -94,7 +97,9 @@ _BOILERPLATE_SELECTOR = (
     "[class]:is(" + ", ".join(f".{name}" for name in _BOILERPLATE_NAMES) + ")"
 )
 _LANDMARK_SELECTOR = "main, [role=main i], article"
-_HEAD_SELECTOR = "html, title, base[href], link[rel][href], meta"
+# only the elements _head_facts() reads: a canonical link (a superset: "canonical" anywhere in rel, checked
+# as a token after), a meta with a name or http-equiv (not Open Graph's property ones), once each (:is)
+_HEAD_SELECTOR = "html, title, base[href], link[rel*=canonical i][href], meta:is([name], [http-equiv])"
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
 _ANALYTICS = (  # (prefix, the id pattern starting with it)
     (b"UA-", re.compile(rb"UA-\d{4,10}-\d{1,4}(?![\w-])")),
@@ -145,6 +150,7 @@ class Page:
     terms: tuple[str, ...] | None = None  # top main-text words (None: the source has no text, e.g. WAT)
     emails: tuple[str, ...] | None = None  # mailto: addresses
     links: list[Link] = field(default_factory=list)
+    pending_text: EncodedText | None = None  # main text whose facts settle_text_facts() has yet to fill in
 
 
 def rel_flags(rel: str | None) -> tuple[bool, bool, bool]:
@@ -255,6 +261,9 @@ def _url_target(url: str | None) -> tuple[str, str, str] | None:
 
 @functools.lru_cache(maxsize=_SHARED_HREFS)
 def _absolute_target(href: str) -> tuple[str, str, str] | None:
+    clean = clean_absolute_host(href.partition("#")[0])  # the usual case: its host is at hand
+    if clean is not None:
+        return clean[0], clean[1], domain_of(clean[1])
     return _url_target(resolve_absolute(href))
 
 
@@ -298,50 +307,52 @@ class _Extraction:
         """
         states = self.states
         chain = []
-        while node is not None and node.mem_id not in states:
-            chain.append(node)
+        state = _NO_STATE
+        while node is not None:
+            key = node.mem_id
+            known = states.get(key)
+            if known is not None:
+                state = known
+                break
+            chain.append((node, key))
             node = node.parent
-        state = states[node.mem_id] if node is not None else (None, False, False)
         for position in range(len(chain) - 1, -1, -1):
-            element = chain[position]
+            element, key = chain[position]
             state = self.own_state(element, state, attrs if position == 0 else None)
-            states[element.mem_id] = state
+            states[key] = state
         return state
-
-    def link_state(self, node, attrs: dict) -> tuple[str | None, bool, bool]:
-        """:meth:`state` of a link element, whose ``attrs`` the caller holds: a link without class,
-        id, role, style or hidden attribute is placed and hidden as its parent is (its own state
-        is not remembered: an element inside it that is asked for works it out again, the same)."""
-        if not _STATE_ATTRIBUTES.isdisjoint(attrs):
-            return self.state(node, attrs)
-        parent = node.parent
-        state = self.states.get(parent.mem_id) if parent is not None else None
-        return state if state is not None else self.state(parent)
 
     def own_state(self, element, parent_state: tuple[str | None, bool, bool],
                   attrs: dict | None = None) -> tuple[str | None, bool, bool]:
-        placement, hidden, in_section = parent_state
+        """The state of ``element`` given its parent's (the same tuple when it changes nothing).
+        A node that is not an element has no attributes and is no landmark tag: it changes nothing."""
         tag = element.tag
-        in_section = in_section or tag in _SECTIONING
-        if tag in _NEVER_CONTAINERS or not element.is_element_node:
-            return placement, hidden, in_section
+        state = parent_state
+        if tag in _SECTIONING and not state[2]:
+            state = (state[0], state[1], True)
+        if tag in _NEVER_CONTAINERS:
+            return state
         if attrs is None:
             attrs = element.attributes
-        if not attrs and tag not in _TAG_CATEGORY:
-            return placement, hidden, in_section
-        if not hidden and ("hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or "")):
-            hidden = True
-        role, classes, element_id = attrs.get("role"), attrs.get("class"), attrs.get("id")
-        if role is None and classes is None and element_id is None and tag not in _TAG_CATEGORY:
-            return placement, hidden, in_section  # nothing names a landmark
+        if attrs:
+            if not state[1] and ("hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or "")):
+                state = (state[0], True, state[2])
+            role, classes, element_id = attrs.get("role"), attrs.get("class"), attrs.get("id")
+            if role is None and classes is None and element_id is None and tag not in _TAG_CATEGORY:
+                return state  # nothing names a landmark
+        elif tag in _TAG_CATEGORY:
+            role = classes = element_id = None
+        else:
+            return state
         category = _named_category(tag, role, classes, element_id)
-        if category is not None:
-            if tag in _TAG_CATEGORY:
-                if not (parent_state[2] and category in ("header", "footer")):
-                    placement = category  # an article's own header/footer is part of the content
-            elif element.mem_id not in self.holders(main_only=category == "comment"):
-                placement = category  # a page wrapper named "main-nav-wrapper" is not a menu
-        return placement, hidden, in_section
+        if category is None or category == state[0]:
+            return state
+        if tag in _TAG_CATEGORY:
+            if parent_state[2] and category in ("header", "footer"):
+                return state  # an article's own header/footer is part of the content
+        elif element.mem_id in self.holders(main_only=category == "comment"):
+            return state  # a page wrapper named "main-nav-wrapper" is not a menu
+        return category, state[1], state[2]
 
     def landmarks(self) -> list:
         """The page's <main>, [role=main] and <article> elements, once each, in document order
@@ -387,7 +398,7 @@ class _Extraction:
             block = self.block_of(node)
         if block is None:
             return anchor[:MAX_CONTEXT]
-        if only_text:
+        if only_text and block.mem_id == node.parent.mem_id:
             lone = self.lone_link_context(node, block, anchor)
             if lone is not None:
                 return lone
@@ -415,20 +426,25 @@ class _Extraction:
         return text[begin: begin + MAX_CONTEXT]
 
     def lone_link_context(self, node, block, anchor: str) -> str | None:
-        """The context of a text-only link that is all its block holds (``<li><a>..</a></li>``),
+        """The context of a text-only link that is all its block (its parent) holds
+        (``<li><a>..</a></li>``: no node before or after it),
         without reading the block: its text is the anchor's, so the window is the anchor's start.
         Charged to the text budget as reading the block would be (no other link reads that
         block). None for any other link, or an anchor cut at MAX_ANCHOR."""
-        if not 0 < len(anchor) < MAX_ANCHOR or node.next is not None or block.child.mem_id != node.mem_id:
+        if not 0 < len(anchor) < MAX_ANCHOR or node.next is not None or node.prev is not None:
             return None
         self.text_budget -= len(anchor)  # once spent, the budget stays spent: reading or not, the same answer
         return anchor[:MAX_CONTEXT]
 
     def links(self) -> list[Link]:
         """The page's links in document order, numbered after those already on the page; internal
-        ones only counted unless kept."""
+        ones only counted unless kept.
+
+        The common cases are worked out inline (a link placed as its parent is, a text-only link
+        alone in its block); :meth:`state`, :meth:`block_of` and :meth:`context` do the rest."""
         context_cache: dict = {}
         links: list[Link] = []
+        append = links.append
         page = self.page
         keep_internal = self.keep_internal
         source_domain = self.source_domain
@@ -437,16 +453,29 @@ class _Extraction:
         base = page.base_url or page.url
         # with internal links only counted, a relative href needs no resolving when it stays on the site
         skip_relative = not keep_internal and domain_of(url_host(base)) == source_domain
-        for position, node in enumerate(self.tree.css(_LINK_SELECTOR)):
-            if position >= MAX_LINKS_PER_PAGE:
-                break
+        # ... and neither does an absolute one whose authority (as written) is the page's host or
+        # one already seen to be on the site: what follows it cannot make the URL unusable
+        internal_authorities = None if keep_internal else {url_host(page.url)}
+        nodes = self.tree.css(_LINK_SELECTOR)
+        for node in nodes if len(nodes) <= MAX_LINKS_PER_PAGE else nodes[:MAX_LINKS_PER_PAGE]:
             tag = node.tag
             attrs = node.attributes
             href = attrs.get(_URL_ATTRIBUTE.get(tag, "src"))
             if not href:
                 continue
             if len(href) <= _MAX_SHARED_HREF and href.startswith(_ABSOLUTE_PREFIXES):
-                resolved = _absolute_target(href)
+                authority = None if internal_authorities is None else _AUTHORITY.match(href, 7 if href[4] == ":" else 8)
+                if authority is not None:
+                    if authority[0] in internal_authorities:
+                        internal_links += 1
+                        continue
+                    resolved = _absolute_target(href)
+                    if resolved is not None and resolved[2] == source_domain:
+                        internal_authorities.add(authority[0])
+                        internal_links += 1
+                        continue
+                else:
+                    resolved = _absolute_target(href)
             elif skip_relative and len(href) < 4096 and _RELATIVE_HREF.match(href.strip(_HREF_SPACE)):
                 internal_links += 1
                 continue
@@ -461,22 +490,57 @@ class _Extraction:
                     continue
             else:
                 external_links += 1
+            parent = node.parent
+            state = self.link_state(node, parent, attrs)
             child = node.child
             only_text = child is None or (child.is_text_node and child.next is None)
-            link_type, anchor, alt = _anchor(node, tag, attrs, only_text)
-            state = self.link_state(node, attrs)
-            context = ""
-            if link_type == "text":
-                context = self.context(node, anchor, context_cache, only_text)
-            elif link_type == "image":  # its anchor is its alt, which is not in the text around it
-                context = self.context(node, "", context_cache, only_text)
-            nofollow, ugc, sponsored = rel_flags(attrs.get("rel"))
-            links.append(Link(resolved[0], resolved[1], resolved[2], anchor, alt, nofollow, ugc, sponsored, link_type,
-                              state[0] or "content", state[1], context, internal, ordinal))
+            if tag == "a" and only_text:
+                link_type, alt = "text", ""
+                text = child.text() if child is not None else ""
+                anchor = " ".join(text.split())[:MAX_ANCHOR] if text else ""
+            else:
+                link_type, anchor, alt = _anchor(node, tag, attrs, only_text)
+            if link_type == "text" or link_type == "image":
+                context = self.link_context(node, parent, anchor if link_type == "text" else "", context_cache,
+                                            only_text)
+            else:
+                context = ""
+            rel = attrs.get("rel")
+            nofollow, ugc, sponsored = _rel_flags(rel) if rel else _NO_REL
+            append(Link(resolved[0], resolved[1], resolved[2], anchor, alt, nofollow, ugc, sponsored, link_type,
+                        state[0] or "content", state[1], context, internal, ordinal))
             ordinal += 1
         page.internal_links += internal_links
         page.external_links += external_links
         return links
+
+    def link_state(self, node, parent, attrs: dict) -> tuple[str | None, bool, bool]:
+        """:meth:`state` of a link element, whose parent and ``attrs`` the caller holds: a link
+        without class, id, role, style or hidden attribute is placed and hidden as its parent is
+        (its own state is not remembered: an element inside it that is asked for works it out
+        again, the same)."""
+        if parent is not None and _STATE_ATTRIBUTES.isdisjoint(attrs):
+            return self.states.get(parent.mem_id) or self.state(parent)
+        return self.state(node, attrs)
+
+    def link_context(self, node, parent, anchor: str, cache: dict, only_text: bool) -> str:
+        """:meth:`context` of a link whose parent the caller holds; a text-only link that is all its
+        block holds (``<li><a>..</a></li>``) is answered without reading the block (see
+        :meth:`lone_link_context`)."""
+        if only_text and parent is not None and parent.tag not in _INLINE:
+            lone = self.lone_link_context(node, parent, anchor)
+            if lone is not None:
+                return lone
+        return self.context(node, anchor, cache, only_text)
+
+
+_NO_REL = (False, False, False)
+_NO_STATE: tuple[str | None, bool, bool] = (None, False, False)  # above the document: no landmark, not hidden
+
+
+@short_key_cache(maxsize=1024, max_chars=256)
+def _rel_flags(rel: str) -> tuple[bool, bool, bool]:
+    return rel_flags(rel)
 
 
 def _anchor(node, tag: str, attrs: dict, only_text: bool) -> tuple[str, str, str]:
@@ -631,16 +695,13 @@ def _still_in_document(nodes: list, root) -> list:
     return present
 
 
-def _text_facts(text: str) -> tuple[int, int, int | None, tuple[str, ...]]:
-    """(word count, word bytes, simhash, top terms) of the main text, lowercased and encoded once
-    for both when it can be (a text with lone surrogates is read by each its own way)."""
-    lowercase = text.lower()
-    try:
-        data = lowercase.encode("utf-8")
-    except UnicodeEncodeError:
-        return (*text_fingerprint(text), top_terms(text))
-    terms = top_terms_utf8(data) if len(text) <= TEXT_LIMIT else top_terms(text)
-    return (*utf8_fingerprint(data), terms)
+def settle_text_facts(pages: list[Page]) -> None:
+    """Fill in word count, word bytes, simhash and top terms of pages extracted with
+    ``defer_text_facts``: computed for all of them at once (see :mod:`linkatlas.extract.textfacts`)."""
+    waiting = [page for page in pages if page.pending_text is not None]
+    for page, facts in zip(waiting, encoded_text_facts([page.pending_text for page in waiting])):
+        page.word_count, page.text_bytes, page.fingerprint, page.terms = facts
+        page.pending_text = None
 
 
 def extract_page(
@@ -650,8 +711,12 @@ def extract_page(
     content_type: str | None = None,
     x_robots_tag: str | None = None,
     keep_internal: bool = False,
+    defer_text_facts: bool = False,
 ) -> Page:
-    """Extract the links and facts of one HTML page fetched from ``url`` (normalized)."""
+    """Extract the links and facts of one HTML page fetched from ``url`` (normalized).
+
+    With ``defer_text_facts`` the main text's facts (word count, word bytes, simhash, terms) are
+    left to :func:`settle_text_facts`, which computes those of many pages at once."""
     html, encoding = decode_html(body, content_type)
     tree = LexborHTMLParser(html)
     page = Page(url=url, encoding=encoding)
@@ -661,7 +726,8 @@ def extract_page(
     page.analytics_ids = analytics_ids(body)
     add_links(page, refresh_links, keep_internal)  # <head> comes first
     page.links.extend(extraction.links())  # counted as internal/external already
-    main_text = _main_text(tree, extraction.landmarks())
-    page.word_count, page.text_bytes, page.fingerprint, page.terms = _text_facts(main_text)
+    page.pending_text = encode_text(_main_text(tree, extraction.landmarks()))
     page.emails = mailto_addresses(body)
+    if not defer_text_facts:
+        settle_text_facts([page])
     return page

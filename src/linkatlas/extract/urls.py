@@ -35,7 +35,8 @@ from linkatlas.extract.caching import short_key_cache
 from linkatlas.extract.domains import normalize_host
 
 __all__ = [
-    "MAX_URL_LENGTH", "extract_host", "normalize_url", "resolve_absolute", "resolve_url", "url_host", "url_parts",
+    "MAX_URL_LENGTH", "clean_absolute_host", "extract_host", "normalize_url", "resolve_absolute", "resolve_url",
+    "url_host", "url_parts",
 ]
 
 MAX_URL_LENGTH = 8192
@@ -78,6 +79,13 @@ def normalize_url(url: str) -> str | None:
 
 def _clean_absolute(url: str) -> str | None:
     """``url`` unchanged (or with ``/`` added) if it is already canonical; None to take the slow path."""
+    clean = clean_absolute_host(url)
+    return clean[0] if clean is not None else None
+
+
+def clean_absolute_host(url: str) -> tuple[str, str] | None:
+    """(canonical URL, host) of an absolute http(s) URL that needs nothing but a ``/`` added to
+    be canonical (see :func:`normalize_url`); None for any other."""
     match = _CLEAN_ABSOLUTE.fullmatch(url) if len(url) <= MAX_URL_LENGTH else None
     if match is None or "/." in match[3]:
         return None
@@ -86,10 +94,10 @@ def _clean_absolute(url: str) -> str | None:
         return None
     rest = match[3]
     if not rest:
-        return url + "/"
+        return url + "/", host
     if rest[0] == "?":
-        return f"{match[1]}://{host}/{rest}"
-    return url
+        return f"{match[1]}://{host}/{rest}", host
+    return url, host
 
 
 @short_key_cache(maxsize=1 << 15, max_chars=512)
