@@ -1066,7 +1066,9 @@ def test_absolute_hrefs_on_the_pages_own_host_are_counted_as_the_full_resolution
     # writings that read as the site's host but must not vouch for others written the same way
     tricky = ["https:///www.source-site.com/", "http:///\u00e9t\u00e9", "http://\t/www.source-site.com", "http://\t/\u00e9t\u00e9",
               "http://www.source-site.com ", "http://www.source-site.com /x", "http://www.source-site.com\t/y",
-              "http://www.source-site.com\t.evil.org/"]
+              "http://www.source-site.com\t.evil.org/", "https://www.source-site.com?x/y", "https://www.source-site.com#a/b",
+              "https://evil.org/https://www.source-site.com/", "https://www.source-site.com\\/x",
+              "https://www.source-site.com@evil.org/", "https://www.source-site.com:443@evil.org/"]
     pages.append((SOURCE, "".join(f'<p><a href="{escape(href)}">{href}</a></p>' for href in tricky * 2).encode()))
     html_module._absolute_target.cache_clear()
     shortcut = extracted(pages, keep_internal=False)
@@ -1339,3 +1341,17 @@ def test_main_root_from_the_landmarks_found_before_the_strip_is_what_a_query_aft
         assert (root is None and expected is None) or root.mem_id == expected.mem_id, document[:120]
         found += root is not None and root.tag != "body"
     assert found > 30
+
+
+def test_pages_extracted_in_threads_come_out_as_extracted_one_after_the_other():
+    """The CSS selector engine is shared by the pages a thread extracts (one per thread, not one
+    per document): pages extracted by several threads at once get the same links and facts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = varied_pages(5, 80)
+    alone = [extract_page(body, url) for url, body in pages]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(3):
+            together = list(pool.map(lambda page: extract_page(page[1], page[0]), pages))
+            assert together == alone
+    assert sum(len(page.links) for page in alone) > 500

@@ -285,3 +285,43 @@ def test_ingest_leaves_the_garbage_collector_as_it_found_it(db_path, monkeypatch
             assert gc.get_freeze_count() > 0
         finally:
             gc.unfreeze()
+
+
+def test_collector_runs_once_per_batch_while_ingesting_and_is_back_on_afterwards(db_path, monkeypatch):
+    """The automatic collector is off during an ingest; each batch written collects, so cyclic
+    garbage made while reading a page (a failed page's traceback) lives at most one batch."""
+    import gc
+    import weakref
+
+    from linkatlas import ingest as ingest_module
+
+    class Cycle:
+        pass
+
+    alive, enabled, survivors = [], [], []
+    real = ingest_module._Ingestor.page_for
+
+    def page_for(self, capture, url, host):
+        # (raising here would only count the page as failed: observations are kept for after)
+        flushed = len(alive) - len(alive) % 2  # the pages of the batches written so far (2 a batch)
+        survivors.append(sum(ref() is not None for ref in alive[:flushed]))
+        enabled.append(gc.isenabled())
+        cycle = Cycle()
+        cycle.itself = cycle  # unreachable once this returns: only the collector frees it
+        alive.append(weakref.ref(cycle))
+        return real(self, capture, url, host)
+
+    monkeypatch.setattr(ingest_module._Ingestor, "page_for", page_for)
+    assert gc.isenabled()
+    with open_index(db_path) as index:
+        summary = ingest(index, [WARC_DATA / "warcfile.warc.gz"], batch_pages=2)
+    assert summary.records >= 6 and summary.errors == 0 and not any(enabled)
+    assert len(alive) >= 6 and not any(survivors)
+    assert gc.isenabled()
+    gc.disable()  # a caller who turned the collector off keeps it off
+    try:
+        with open_index(db_path) as index:
+            ingest(index, [WARC_DATA / "example.warc.gz"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

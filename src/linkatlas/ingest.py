@@ -103,6 +103,7 @@ _LINK_FIELDS = (
     "target_url", "target_host", "target_domain", "anchor", "alt", "nofollow", "ugc", "sponsored", "type",
     "placement", "hidden", "context", "ordinal",
 )
+_LINK_ROW = operator.attrgetter(*_LINK_FIELDS)
 
 
 def redirect_page(url: str, host: str, location: str, keep_internal: bool) -> Page | None:
@@ -214,8 +215,10 @@ class RowBatch:
         fetches = pa.Table.from_pydict(self.fetches, schema=FETCH_SCHEMA)
         source_rows = pa.array(np.repeat(np.arange(len(self.links_per_fetch)), self.links_per_fetch))
         columns = {name: fetches.column(key).take(source_rows) for name, key in _SOURCE_COLUMNS}
-        for name in _LINK_FIELDS:
-            columns[name] = pa.array(list(map(operator.attrgetter(name), self.links)), LINK_SCHEMA.field(name).type)
+        # one C-level getter per link for all fields, then one transpose: no Python loop per field and link
+        values = zip(*map(_LINK_ROW, self.links)) if self.links else ([] for _ in _LINK_FIELDS)
+        for name, column in zip(_LINK_FIELDS, values):
+            columns[name] = pa.array(column, LINK_SCHEMA.field(name).type)
         return fetches, pa.Table.from_pydict(columns, schema=LINK_SCHEMA)
 
 
@@ -277,6 +280,8 @@ class _Ingestor:
         self.summary.fetches += result.fetches
         self.summary.links += result.links
         self.summary.duplicates += fetches.num_rows - result.fetches
+        if not gc.isenabled():  # see _collector_at_batches
+            gc.collect()
 
     def ingest_file(self, path: Path) -> None:
         key = input_key(path)
@@ -408,6 +413,23 @@ def _older_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextmanager
+def _collector_at_batches() -> Iterator[None]:
+    """Old objects frozen (above) and the automatic collector off while ingesting: it would run
+    every 700 new objects and walk the batch's pages and links again each time, when nothing in
+    them is cyclic. :meth:`_Ingestor.flush` collects once per batch instead, so the rare cycle
+    (a traceback of a page that failed) lives at most one batch. Left alone if the collector is off."""
+    if not gc.isenabled():
+        yield
+        return
+    with _older_objects_frozen():
+        gc.disable()
+        try:
+            yield
+        finally:
+            gc.enable()
+
+
 def ingest(
     index: Index,
     paths: Iterable[str | os.PathLike],
@@ -430,7 +452,7 @@ def ingest(
         summary.records = stats.counters["records"]
         summary.skipped = stats.counters["skipped"]
 
-    with recorded_run(index, run_id, stats, summary, bar, started, ingest_counts), _older_objects_frozen():
+    with recorded_run(index, run_id, stats, summary, bar, started, ingest_counts), _collector_at_batches():
         for path in files:
             summary.files += 1
             try:

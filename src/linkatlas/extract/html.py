@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser
 
 from linkatlas.extract.caching import short_key_cache
 from linkatlas.extract.domains import domain_of
@@ -59,9 +60,9 @@ _HIDDEN_STYLE = re.compile(
 # An href with no scheme and no authority ("/a", "b.html", "?q", "#x"): it resolves onto the base's host.
 _RELATIVE_HREF = re.compile(r"(?:/(?![/\\])|(?![/\\])[^:/?#\\]*(?:[/?#]|\Z))[^\t\n\r\\]*\Z")
 _HREF_SPACE = " \t\n\r\f"
-# After "scheme://": the authority as normalize_url reads it when it holds no space or control
-# character (those it strips or removes, which would make two different writings read the same)
-_AUTHORITY = re.compile(r"[^/?#\\\x00-\x20]+(?=[/?#\\]|\Z)")
+# After "scheme://": an authority as normalize_url reads it, holding no space or control character
+# (those it strips or removes, which would make two different writings read the same)
+_AUTHORITY = re.compile(r"[^/?#\\\x00-\x20]+")
 _NAME_PARTS = re.compile(r"[a-z0-9]+")
 _CATEGORY_PARTS = (
     ("comment", {"comment", "comments", "commentlist", "disqus", "reply", "replies", "signature"}),
@@ -110,6 +111,20 @@ _ANALYTICS = (  # (prefix, the id pattern starting with it)
 _DASH = ord("-")
 _PREFIX_BY_LAST_BYTE = {literal[-2]: (literal, pattern) for literal, pattern in _ANALYTICS}  # A M b G: one each
 _ROBOTS_NOFOLLOW = re.compile(r"(?:^|[\s,:])(nofollow|none)(?:$|[\s,])", re.IGNORECASE)
+_engines = threading.local()
+
+
+def _css(node, query: str, first: bool = False) -> list:
+    """``node.css(query)`` (``css_first`` as a list of at most one with ``first``), with one CSS
+    selector engine per thread: selectolax makes a new engine for each parsed document on its
+    first query, and making it (allocating lexbor's selector parser and matcher) costs more than
+    the link query itself on a small page."""
+    if node is None:
+        return []
+    engine = getattr(_engines, "engine", None)
+    if engine is None:
+        engine = _engines.engine = LexborCSSSelector()
+    return engine.find_first(query, node) if first else engine.find(query, node)
 
 
 @dataclass(slots=True)
@@ -360,7 +375,7 @@ class _Extraction:
         if self.landmark_nodes is None:
             seen: set[int] = set()
             self.landmark_nodes = []
-            for node in self.tree.css(_LANDMARK_SELECTOR):  # an element comes once per selector it matches
+            for node in _css(self.tree.root, _LANDMARK_SELECTOR):  # an element comes once per selector it matches
                 if node.mem_id not in seen:
                     seen.add(node.mem_id)
                     self.landmark_nodes.append(node)
@@ -453,10 +468,15 @@ class _Extraction:
         base = page.base_url or page.url
         # with internal links only counted, a relative href needs no resolving when it stays on the site
         skip_relative = not keep_internal and domain_of(url_host(base)) == source_domain
-        # ... and neither does an absolute one whose authority (as written) is the page's host or
-        # one already seen to be on the site: what follows it cannot make the URL unusable
-        internal_authorities = None if keep_internal else {url_host(page.url)}
-        nodes = self.tree.css(_LINK_SELECTOR)
+        # ... and neither does an absolute one whose scheme and authority as written, up to the
+        # first "/", are the page's or were already seen to be on the site ("https://www.site.com/"):
+        # what follows cannot make the URL unusable
+        if keep_internal:
+            internal_heads = None
+        else:
+            host = url_host(page.url)
+            internal_heads = {f"http://{host}/", f"https://{host}/"}
+        nodes = _css(self.tree.root, _LINK_SELECTOR)
         for node in nodes if len(nodes) <= MAX_LINKS_PER_PAGE else nodes[:MAX_LINKS_PER_PAGE]:
             tag = node.tag
             attrs = node.attributes
@@ -464,14 +484,17 @@ class _Extraction:
             if not href:
                 continue
             if len(href) <= _MAX_SHARED_HREF and href.startswith(_ABSOLUTE_PREFIXES):
-                authority = None if internal_authorities is None else _AUTHORITY.match(href, 7 if href[4] == ":" else 8)
-                if authority is not None:
-                    if authority[0] in internal_authorities:
+                if internal_heads is not None:
+                    start = 7 if href[4] == ":" else 8
+                    slash = href.find("/", start)
+                    head = href[:slash + 1] if slash > 0 else ""
+                    if head in internal_heads:
                         internal_links += 1
                         continue
                     resolved = _absolute_target(href)
                     if resolved is not None and resolved[2] == source_domain:
-                        internal_authorities.add(authority[0])
+                        if head and _AUTHORITY.fullmatch(href, start, slash):
+                            internal_heads.add(head)
                         internal_links += 1
                         continue
                 else:
@@ -549,7 +572,7 @@ def _anchor(node, tag: str, attrs: dict, only_text: bool) -> tuple[str, str, str
     if tag == "a":
         text = node.text(deep=True)
         anchor = " ".join(text.split())[:MAX_ANCHOR] if text else ""
-        image = None if only_text else node.css_first("img")
+        image = None if only_text else next(iter(_css(node, "img", first=True)), None)
         if image is None:
             return "text", anchor, ""
         alt = _collapse(image.attributes.get("alt") or "", MAX_ANCHOR)
@@ -564,7 +587,7 @@ def _head_facts(tree: LexborHTMLParser, page: Page, extraction: _Extraction, x_r
     refresh_hrefs: list[str] = []
     robots: list[str] = []
     seen: set[str] = set()
-    for node in tree.css(_HEAD_SELECTOR):
+    for node in _css(tree.root, _HEAD_SELECTOR):
         tag = node.tag
         attrs = node.attributes
         if tag == "meta":
@@ -650,7 +673,7 @@ def _main_text(tree: LexborHTMLParser, landmarks: list) -> str:
     if root is None:
         return ""
     boilerplate = [
-        node for node in root.css(_BOILERPLATE_SELECTOR)
+        node for node in _css(root, _BOILERPLATE_SELECTOR)
         if node.tag not in _NEVER_CONTAINERS and node.mem_id != root.mem_id
     ]
     for node in _outermost(boilerplate):
