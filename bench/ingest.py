@@ -1,10 +1,23 @@
 #!/usr/bin/env python3
 """Ingestion speed: linkatlas vs warcio + BeautifulSoup, side by side, one core each.
 
-    .venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/ingest.py [--scale 8] [--quick] [--repeat N]
+    .venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/ingest.py [--scale 8] [--real-scale 1]
+        [--quick] [--repeat N]
 
-Inputs: the 181 real article pages of ../shared/data/article-extraction-benchmark-html/
-(wrapped into a WARC), and the generated sample web at two sizes (to show memory stays flat).
+Inputs (each line of the report also gives its HTML bytes per <a href>, as link density drives MB/s):
+
+- articles: the 181 real article pages of ../shared/data/article-extraction-benchmark-html/,
+  wrapped into a WARC (mean 174 KB a page, one <a href> per ~1,228 bytes; 30 % inline script,
+  26 % style, 4 % inline SVG);
+- lean web: the generated sample web (`generate(7, scale=...)`) as the test suite has it, its own
+  markup only: ~7 KB pages, one link per ~180 bytes. Two sizes, --scale/4 and --scale, to show
+  memory stays flat as the input grows;
+- real-weight web: the same web generated with `page_weight="real"`: every HTML page also
+  carries the inline scripts, styles, SVG, comments and wrapper markup of real pages, calibrated
+  to the article corpus's bytes per <a href> and script/style/svg/comment shares (same links and
+  text as the lean web); --real-scale 1 gives ~210 MB of HTML. This is what a crawl of the real web
+  looks like to the parser.
+
 Each run is a fresh subprocess pinned to one CPU. Memory is its resident set, sampled every
 50 ms: the median shows whether it grows with the input; the peak includes DuckDB's periodic
 checkpoints (short spikes of a few tens of MB, bounded by --memory-limit).
@@ -27,6 +40,7 @@ import csv
 import gzip
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -54,19 +68,25 @@ def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def html_bytes(folder: Path) -> tuple[int, int]:
-    """(HTML payload bytes of 2xx HTML responses, number of such responses) in a WARC folder."""
+_A_HREF = re.compile(rb"<a\b[^>]*\bhref", re.IGNORECASE)
+
+
+def html_bytes(folder: Path) -> tuple[int, int, int]:
+    """(HTML payload bytes of 2xx HTML responses, number of such responses, ``<a href`` in them)
+    in a WARC folder."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    total = pages = 0
+    total = pages = links = 0
     for path in sorted(folder.glob("*.warc*")):
         with open(path, "rb") as handle:
             for record in ArchiveIterator(handle, record_types=WarcRecordType.response, parse_http=True):
                 status = record.http_headers.status_code or 0
                 if 200 <= status < 300 and "html" in (record.http_content_type or ""):
-                    total += len(record.reader.read())
+                    body = record.reader.read()
+                    total += len(body)
+                    links += len(_A_HREF.findall(body))
                     pages += 1
-    return total, pages
+    return total, pages, links
 
 
 # --- the two pipelines, each run in its own pinned subprocess -------------------------------
@@ -226,18 +246,19 @@ def articles_warc(folder: Path) -> Path:
     return folder
 
 
-def generated_warc(folder: Path, scale: float) -> Path:
+def generated_warc(folder: Path, scale: float, page_weight: str = "lean") -> Path:
     code = ("import sys; from linkatlas.sample import generate, write_warcs; "
-            "write_warcs(generate(7, scale=float(sys.argv[1])), sys.argv[2])")
-    subprocess.run([sys.executable, "-c", code, str(scale), str(folder)], check=True)
+            "write_warcs(generate(7, scale=float(sys.argv[1]), page_weight=sys.argv[3]), sys.argv[2])")
+    subprocess.run([sys.executable, "-c", code, str(scale), str(folder), page_weight], check=True)
     return folder
 
 
 def report(name: str, folder: Path, with_baseline: bool, repeat: int = 1) -> None:
-    size, pages = html_bytes(folder)
+    size, pages, links = html_bytes(folder)
     mb = size / 1e6
     best = f", best of {repeat} runs each" if repeat > 1 else ""
-    print(f"\n{name}: {pages:,} HTML pages, {mb:,.1f} MB of HTML{best}")
+    print(f"\n{name}: {pages:,} HTML pages, {mb:,.1f} MB of HTML, mean {size / max(pages, 1) / 1e3:,.1f} KB a page, "
+          f"{size / max(links, 1):,.0f} bytes per <a href>{best}")
     print(f"  {'pipeline':<26}{'seconds':>9}{'HTML MB/s':>11}{'links':>10}{'links/s':>10}"
           f"{'RSS MB median':>15}{'peak':>6}")
     ours = measure("linkatlas", folder, repeat)
@@ -257,6 +278,8 @@ def report(name: str, folder: Path, with_baseline: bool, repeat: int = 1) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=8.0, help="sample web scale of the big input (8 ≈ 200 MB HTML)")
+    parser.add_argument("--real-scale", type=float, default=1.0,
+                        help="sample web scale of the real-weight input (1 ≈ 210 MB HTML)")
     parser.add_argument("--quick", action="store_true", help="small inputs only (smoke run)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="best of N fresh runs on the generated inputs too (the articles: best of max(3, N))")
@@ -280,11 +303,14 @@ def run_all(args: argparse.Namespace, work: Path) -> None:
     report("Article benchmark (181 real pages)", articles_warc(work / "articles"), with_baseline=True,
            repeat=max(3, args.repeat))
     small = 0.5 if args.quick else args.scale / 4
-    report(f"Generated sample web, scale {small:g}", generated_warc(work / "small", small), with_baseline=args.quick,
-           repeat=args.repeat)
+    report(f"Lean sample web (its own markup only), scale {small:g}", generated_warc(work / "small", small),
+           with_baseline=args.quick, repeat=args.repeat)
     if not args.quick:
-        report(f"Generated sample web, scale {args.scale:g}", generated_warc(work / "big", args.scale),
+        report(f"Lean sample web (its own markup only), scale {args.scale:g}", generated_warc(work / "big", args.scale),
                with_baseline=True, repeat=args.repeat)
+    heavy = 0.1 if args.quick else args.real_scale
+    report(f"Real-weight sample web (page_weight='real': real pages' scripts, styles, SVG), scale {heavy:g}",
+           generated_warc(work / "real", heavy, "real"), with_baseline=True, repeat=args.repeat)
     print(f"\nload average at end: {load_average()}")
 
 

@@ -114,6 +114,7 @@ class SampleWeb:
     target_pages: dict[str, TargetPage]  # canonical url -> page facts
     host_domains: dict[str, str]  # every host the generator wrote in a URL -> its registrable domain
     history: list[dict[str, Any]]  # planted events: new, lost, broken, redirect, https move...
+    page_weight: str = "lean"  # "real": pages carry real pages' scripts, styles, SVG and wrappers too
 
     def domain_of(self, host: str) -> str:
         return self.host_domains[host.lower()]
@@ -138,6 +139,7 @@ class SampleWeb:
             "history": self.history,
             "host_domains": self.host_domains,
             "fetches": [_fetch_dict(fetch) for fetch in self.fetches],
+            **({"page_weight": self.page_weight} if self.page_weight != "lean" else {}),
         }
 
     def truth_json(self, indent: int | None = None) -> str:

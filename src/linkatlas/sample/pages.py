@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from .cast import SiteSpec
+from .furniture import SiteFurniture
 from .markup import THEMES, Renderer, normalize_text
 from .model import TruthFetch, TruthLink
 
@@ -50,6 +51,7 @@ class SiteFacts:
     analytics_html: str
     analytics_ids: tuple[str, ...]
     extra_scripts: str = ""
+    furniture: SiteFurniture | None = None  # page_weight="real": what its pages carry besides links and text
 
 
 def _http_date(when: datetime) -> str:
@@ -116,9 +118,16 @@ def _render_html(page: Page, facts: SiteFacts, crawl: int, host_domains: dict[st
     body = renderer.render_layout(theme, page.regions, html.escape(spec.name), h1)
     body_end = renderer.blocks(page.regions.get("body_end", ()), "content", False)
     body_class = f' class="{theme.body_class}"' if theme.body_class else ""
+    opening = f'<!DOCTYPE html>\n<html lang="{page.regions.get("lang", spec.lang)}">\n<head>\n{head}'
+    content = f"{body}\n{body_end}\n{facts.extra_scripts}"
+    head_end = body_start = body_close = ""
+    if facts.furniture is not None:
+        links = renderer.internal + sum(1 for link in renderer.links if link.type in ("text", "image"))
+        lean_size = len(opening) + len(content) + len(body_class) + 40  # 40: the tags written below
+        head_end, body_start, body_close = facts.furniture.dress(page.url, lean_size, links)
     document = (
-        f'<!DOCTYPE html>\n<html lang="{page.regions.get("lang", spec.lang)}">\n<head>\n{head}</head>\n'
-        f"<body{body_class}>\n{body}\n{body_end}\n{facts.extra_scripts}</body>\n</html>\n"
+        f"{opening}{head_end}</head>\n"
+        f"<body{body_class}>\n{body_start}{content}{body_close}</body>\n</html>\n"
     )
     return document, renderer
 

@@ -70,6 +70,7 @@ from pathlib import Path
 from typing import Any
 
 from .cast import TARGETS, SiteSpec
+from .furniture import PAGE_WEIGHTS, site_furniture
 from .model import SampleWeb, Site, TruthFetch
 from .natural import NaturalSites
 from .pages import SiteFacts, render_fetch, utc
@@ -185,10 +186,11 @@ _SCRIPT_TRAP = ("<script>if (!window.ok) { document.write('<a href=\"https://www
                 "casino</a>'); }</script>\n")
 
 
-def _site_facts(world: _World, spec: SiteSpec, ip: str) -> SiteFacts:
+def _site_facts(world: _World, spec: SiteSpec, ip: str, page_weight: str) -> SiteFacts:
     snippet, ids = _analytics(world, spec)
     extra = _SCRIPT_TRAP if spec.pattern in ("thin", "link_burst") else ""
-    return SiteFacts(spec, ip, snippet, ids, extra)
+    furniture = site_furniture(world.seed, spec.domain, spec.root) if page_weight == "real" else None
+    return SiteFacts(spec, ip, snippet, ids, extra, furniture)
 
 
 def _labels(spec: SiteSpec, ip: str, facts: SiteFacts) -> dict[str, Any]:
@@ -230,15 +232,24 @@ def _record_id(seed: int, kind: str, *parts: object) -> str:
     return f"<urn:uuid:{uuid.uuid5(RECORD_NAMESPACE, '/'.join(str(p) for p in (seed, kind, *parts)))}>"
 
 
-def generate(seed: int = 7, *, scale: float = 1.0) -> SampleWeb:
-    """Build the labeled sample web in memory; the same (seed, scale) gives the same web."""
+def generate(seed: int = 7, *, scale: float = 1.0, page_weight: str = "lean") -> SampleWeb:
+    """Build the labeled sample web in memory; the same (seed, scale, page_weight) gives the same web.
+
+    ``page_weight="lean"`` (the default): pages are their own markup only, about one ``<a href>``
+    per 180 bytes. ``"real"``: every 2xx HTML page also carries the scripts, styles, inline SVG,
+    comments and wrapper markup of real pages, sized to about the article corpus's 1,228 bytes
+    per ``<a href>`` and its byte shares (see :mod:`linkatlas.sample.furniture`); its links,
+    text and page facts, and so the truth, are the lean page's.
+    """
+    if page_weight not in PAGE_WEIGHTS:
+        raise ValueError(f"page_weight must be one of {', '.join(PAGE_WEIGHTS)}, got {page_weight!r}")
     world = _World(seed, scale)
     world.build_all()
     urls = [page.url for page in world.pages]
     if len(urls) != len(set(urls)):
         raise AssertionError("two sample pages share a URL")
     ips = _assign_ips(world)
-    facts = {spec.domain: _site_facts(world, spec, ips[spec.domain]) for spec in world.specs}
+    facts = {spec.domain: _site_facts(world, spec, ips[spec.domain], page_weight) for spec in world.specs}
     fetches: list[TruthFetch] = []
     for crawl, day in enumerate(CRAWL_DATES):
         batch = []
@@ -269,6 +280,7 @@ def generate(seed: int = 7, *, scale: float = 1.0) -> SampleWeb:
         target_pages=target_pages,
         host_domains=dict(sorted(world.book.items())),
         history=world.history,
+        page_weight=page_weight,
     )
 
 
