@@ -280,8 +280,6 @@ class _Ingestor:
         self.summary.fetches += result.fetches
         self.summary.links += result.links
         self.summary.duplicates += fetches.num_rows - result.fetches
-        if not gc.isenabled():  # see _collector_at_batches
-            gc.collect()
 
     def ingest_file(self, path: Path) -> None:
         key = input_key(path)
@@ -302,6 +300,8 @@ class _Ingestor:
             if pages >= self.batch_pages or links >= BATCH_LINKS:
                 self.flush(batch)
                 batch = RowBatch(self.stats)
+                if not gc.isenabled():  # see _collector_at_batches: the written batch is gone by now
+                    gc.collect(1)
             if self.progress is not None and offset > reported:
                 self.progress.update(offset - reported)
                 reported = offset
@@ -417,8 +417,9 @@ def _older_objects_frozen() -> Iterator[None]:
 def _collector_at_batches() -> Iterator[None]:
     """Old objects frozen (above) and the automatic collector off while ingesting: it would run
     every 700 new objects and walk the batch's pages and links again each time, when nothing in
-    them is cyclic. :meth:`_Ingestor.flush` collects once per batch instead, so the rare cycle
-    (a traceback of a page that failed) lives at most one batch. Left alone if the collector is off."""
+    them is cyclic. :meth:`_Ingestor.ingest_file` collects the young objects once per batch
+    written instead (what outlives a batch is never walked again), so the rare cycle (a traceback
+    of a page that failed) lives at most one batch. Left alone if the collector is off."""
     if not gc.isenabled():
         yield
         return
