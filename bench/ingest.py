@@ -15,8 +15,9 @@ Inputs (each line of the report also gives its HTML bytes per <a href>, as link 
 - real-weight web: the same web generated with `page_weight="real"`: every HTML page also
   carries the inline scripts, styles, SVG, comments and wrapper markup of real pages, calibrated
   to the article corpus's bytes per <a href> and script/style/svg/comment shares (same links and
-  text as the lean web); --real-scale 1 gives ~210 MB of HTML. This is what a crawl of the real web
-  looks like to the parser.
+  text as the lean web); --real-scale 1 gives ~210 MB of HTML. Closer to what a crawl of the real
+  web looks like to the parser, though with about three times the articles' external links per MB
+  (it is a backlink test web).
 
 Each run is a fresh subprocess pinned to one CPU. Memory is its resident set, sampled every
 50 ms: the median shows whether it grows with the input; the peak includes DuckDB's periodic
