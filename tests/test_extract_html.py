@@ -1279,19 +1279,39 @@ def test_main_text_facts_of_a_page_agree_with_each_function_alone():
         assert page.pending_text is None
 
 
-def test_mailto_vector_scan_agrees_with_bytes_find():
+def test_mailto_scan_from_each_at_sign_agrees_with_the_numpy_scan_and_a_plain_regex(monkeypatch):
     from linkatlas.extract import terms
+
+    def by_regex(body: bytes) -> tuple[str, ...]:  # every "mailto:" as the docstring spells it, in page order
+        found: list[str] = []
+        for scheme in re.finditer(rb"[mM](?:ailto|AILTO):", body):
+            match = terms._ADDRESS.match(body, scheme.end())
+            if match is not None and len(set(found)) < 80:
+                found.append(match.group().decode().lower())
+        return tuple(sorted(set(found))[:terms.MAX_ADDRESSES])
 
     rng = random.Random(10)
     pieces = [b"mailto:", b"MAILTO:", b"Mailto:", b"mAILTO:", b"maIlto:", b"ailto:", b"m", b"M", b"a@b.co", b":",
-              b"x.y+z@ex-ample.org", b"@", b" ", b"\xff", b"-", b"a" * 70]
+              b"x.y+z@ex-ample.org", b"@", b" ", b"\xff", b"-", b"a" * 70, b"a" * 60, b"b" * 3, b"@@", b"x:y@z.io"]
     bodies = [b"".join(rng.choices(pieces, k=rng.randrange(0, 40))) for _ in range(20_000)]
-    bodies += [b"ailto:" * 5000, b"mailto:" * 5000 + b"MAILTO:x@y.org", b":" * 10_000, b"mAILTO:a@b.org"]
-    for body in bodies:
-        assert terms._starts_by_vector(body) == terms._starts_by_find(body), body[:80]
+    bodies += [b"ailto:" * 5000, b"mailto:" * 5000 + b"MAILTO:x@y.org", b":" * 10_000, b"mAILTO:a@b.org", b"@" * 10_000,
+               b"mailto:" + b"a" * 64 + b"@b.org", b"mailto:" + b"a" * 65 + b"@b.org", b"mailto:a:b@c.org"]
     many = b"".join(b"mailto:user%d@example.org " % number for number in range(200)) + b"MAILTO:last@a.org"
-    assert len(many) < terms._VECTOR_SCAN_FROM < len(many * 8)
-    assert terms.mailto_addresses(many * 8) == terms.mailto_addresses(many)  # the cap (80 found) is reached first
+    bodies += [many, many * 8]  # more than 80 addresses: the cap is reached, in page order
+    found = 0
+    for body in bodies:
+        expected = by_regex(body)
+        assert terms.mailto_addresses(body) == expected, body[:80]
+        with_address = [[start for start in starts if terms._ADDRESS.match(body, start)]
+                        for starts in (terms._starts_by_at(body, 10**9), terms._starts_by_vector(body))]
+        assert with_address[0] == with_address[1], body[:80]  # the same starts of addresses, in page order
+        found += len(expected)
+    assert found > 5000
+    assert terms._starts_by_at(b"@" * 10_000, 100) is None  # too many "@": the NumPy scan takes over
+    monkeypatch.setattr(terms, "_AT_LOOKUPS", 10**9)  # every page by the "@" scan
+    assert [terms.mailto_addresses(body) for body in bodies] == [by_regex(body) for body in bodies]
+    monkeypatch.setattr(terms, "_AT_LOOKUPS", -10**9)  # every page by the NumPy scan
+    assert [terms.mailto_addresses(body) for body in bodies] == [by_regex(body) for body in bodies]
 
 
 def test_boilerplate_selector_matches_what_the_plain_id_and_class_list_matches():

@@ -80,14 +80,16 @@ def decode_html(body: bytes, http_content_type: str | None = None) -> tuple[str 
     if declared is None:
         match = _META_CHARSET.search(body, 0, 1024)
         declared = _codec_for(match.group(1)) if match else None
-    if declared in (None, "utf-8"):
+    if declared == "utf-8":
+        # as declared, without a look: lexbor keeps bad bytes as they are and selectolax reads every
+        # name, value and text with U+FFFD for them (what decoding the body with "replace" gives)
+        return body, "utf-8"
+    if declared is None:
         if body.isascii():  # ASCII is UTF-8: no need to decode it to know
             return body, "utf-8"
         try:
             body.decode("utf-8")
             return body, "utf-8"
         except UnicodeDecodeError:
-            if declared == "utf-8":
-                return body.decode("utf-8", "replace"), "utf-8"
             declared = "cp1252"
     return body.decode(declared, "replace"), declared

@@ -4,8 +4,8 @@
   only, at least three of them, stop words of the common European languages dropped), most
   frequent first. The audit reads a domain's theme from them with an offline keyword method;
   keeping 24 words per fetch instead of the text keeps the index small.
-- :func:`mailto_addresses` — addresses of ``mailto:`` links, found with one bytes regex over
-  the raw body (the removal-request helper lists them as contacts of the linking site).
+- :func:`mailto_addresses` — addresses of ``mailto:`` links, found in the raw body by a bytes
+  regex run only where an "@" follows a "mailto:" (the removal-request helper lists them as contacts of the linking site).
 
 Both bound their work: the first 32 K characters of main text, at most 20 addresses.
 """
@@ -30,7 +30,9 @@ _SPLIT_ASCII = bytes(byte if 0x61 <= byte <= 0x7A or byte >= 0x80 else 0x20 for 
 _TAILS = (b"ailto:", b"AILTO:")
 _COLON = ord(":")
 _LOWER_M = ord("m")
-_VECTOR_SCAN_FROM = 1 << 15  # bytes: from here one NumPy pass beats two bytes.find scans
+_TAILS_NO_COLON = tuple(tail[:-1] for tail in _TAILS)
+_LOCAL_PART = 64  # the longest local part _ADDRESS reads
+_AT_LOOKUPS = 64  # "@" a page may hold before the NumPy scan takes over (plus one per 256 bytes)
 _ADDRESS = re.compile(rb"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}")
 
 # Function words of English, German, French, Spanish, Italian, Portuguese and Dutch (3+ letters),
@@ -101,7 +103,9 @@ def _words(lowercase_utf8: bytes) -> list[bytes]:
 def mailto_addresses(body: bytes) -> tuple[str, ...]:
     """The distinct ``mailto:`` addresses of a page (scheme in any case), lowercase, sorted (at most 20)."""
     found: set[str] = set()
-    starts = _starts_by_find(body) if len(body) < _VECTOR_SCAN_FROM else _starts_by_vector(body)
+    starts = _starts_by_at(body, _AT_LOOKUPS + (len(body) >> 8))
+    if starts is None:
+        starts = _starts_by_vector(body)
     for start in starts:  # the regex runs only where an address may start
         if len(found) >= 4 * MAX_ADDRESSES:
             break
@@ -111,21 +115,29 @@ def mailto_addresses(body: bytes) -> tuple[str, ...]:
     return tuple(sorted(found)[:MAX_ADDRESSES])
 
 
-def _starts_by_find(body: bytes) -> list[int]:
-    """Offsets just after each "mailto:" spelled "m"/"M" + "ailto:" or "AILTO:" (the lowercase
-    ones first, then the uppercase, each in page order), by ``bytes.find``: fast on small pages."""
+def _starts_by_at(body: bytes, limit: int) -> list[int] | None:
+    """Offsets just after each "mailto:" spelled "m"/"M" + "ailto:" or "AILTO:" that an "@" follows
+    within an address's local part, in page order: each "@" is found by ``bytes.find`` (memchr)
+    and its local part looked back at; an address has one, so a page has few. None when the page
+    holds more than ``limit`` of them (a page of "@" would cost a Python step each)."""
     starts = []
-    for tail in _TAILS:
-        position = body.find(tail)
-        while position != -1:
-            if position > 0 and body[position - 1] in b"mM":
-                starts.append(position + 6)
-            position = body.find(tail, position + 6)
+    last = -1
+    at = body.find(b"@")
+    while at != -1:
+        limit -= 1
+        if limit < 0:
+            return None
+        colon = body.rfind(b":", max(at - _LOCAL_PART - 1, 0), at)  # a local part holds no ":"
+        if colon > last and colon >= 6 and body[colon - 6] in b"mM" and body.startswith(_TAILS_NO_COLON, colon - 5):
+            starts.append(colon + 1)
+            last = colon
+        at = body.find(b"@", at + 1)
     return starts
 
 
 def _starts_by_vector(body: bytes) -> list[int]:
-    """:func:`_starts_by_find` by one NumPy pass over the colons: faster on big pages."""
+    """:func:`_starts_by_at` by one NumPy pass over the colons, whatever the number of "@" (and
+    without looking for one)."""
     data = np.frombuffer(body, dtype=np.uint8)
     colons = np.flatnonzero(data[6:] == _COLON) + 6  # colons with six bytes before them
     after_m = (data[colons - 6] | 0x20) == _LOWER_M
@@ -135,4 +147,4 @@ def _starts_by_vector(body: bytes) -> list[int]:
         for offset, byte in enumerate(reversed(tail[:-1]), start=1):
             ends_tail &= data[colons - offset] == byte
         starts.extend((colons[ends_tail] + 1).tolist())
-    return starts
+    return sorted(starts)
