@@ -220,14 +220,16 @@ def child(kind: str, folder: str) -> None:
     print(json.dumps(result))
 
 
-def measure(kind: str, folder: Path, repeat: int = 1) -> dict:
-    """Run a pipeline in ``repeat`` fresh processes; keep the fastest run."""
-    runs = []
+def measure(kinds: list[str], folder: Path, repeat: int = 1) -> list[dict]:
+    """Run each pipeline in ``repeat`` fresh processes, taking turns (a drift in the shared host's
+    speed then slows both alike); keep each one's fastest run."""
+    runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
     for _ in range(repeat):
-        output = subprocess.run([sys.executable, __file__, "--child", kind, str(folder)], capture_output=True,
-                                text=True, check=True)
-        runs.append(json.loads(output.stdout.strip().splitlines()[-1]))
-    return min(runs, key=lambda run: run["seconds"])
+        for kind in kinds:
+            output = subprocess.run([sys.executable, __file__, "--child", kind, str(folder)], capture_output=True,
+                                    text=True, check=True)
+            runs[kind].append(json.loads(output.stdout.strip().splitlines()[-1]))
+    return [min(runs[kind], key=lambda run: run["seconds"]) for kind in kinds]
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -262,10 +264,11 @@ def report(name: str, folder: Path, with_baseline: bool, repeat: int = 1) -> Non
           f"{size / max(links, 1):,.0f} bytes per <a href>{best}")
     print(f"  {'pipeline':<26}{'seconds':>9}{'HTML MB/s':>11}{'links':>10}{'links/s':>10}"
           f"{'RSS MB median':>15}{'peak':>6}")
-    ours = measure("linkatlas", folder, repeat)
+    results = measure(["linkatlas", "baseline"] if with_baseline else ["linkatlas"], folder, repeat)
+    ours = results[0]
     rows = [("linkatlas ingest (stored)", ours)]
     if with_baseline:
-        rows.append(("warcio + BeautifulSoup", measure("baseline", folder, repeat)))
+        rows.append(("warcio + BeautifulSoup", results[1]))
     for label, result in rows:
         print(f"  {label:<26}{result['seconds']:>9.2f}{mb / result['seconds']:>11.1f}{result['links']:>10,}"
               f"{result['links'] / result['seconds']:>10,.0f}{result['median_rss_mb']:>15.0f}"
