@@ -31,7 +31,12 @@ checkpoints (short spikes of a few tens of MB, bounded by --memory-limit).
   (lxml parser): every a/area/iframe/form link resolved with urljoin, internal/external split,
   anchor text, image alt, rel flags, placement and hidden by walking the ancestors, a context
   from the parent's text, and page facts (title, robots, generator, analytics ids, main-text
-  word count). Rows are kept in Python lists, not stored — which flatters the baseline.
+  word count). Rows are kept in Python lists, not stored, and the baseline computes no registrable
+  domains, URL normalization, main-text simhash, top terms, mailto addresses, canonical, lang or
+  boilerplate removal by class/id — all of which flatters it.
+
+With --repeat N the two pipelines take turns, N runs each, and each keeps its fastest: the shared
+host's speed drifts by tens of percent within minutes, and taking turns makes a drift slow both.
 """
 
 from __future__ import annotations
