@@ -110,6 +110,8 @@ _CRASHING_INGEST = textwrap.dedent(
     from linkatlas.ingest import ingest
 
     db, archive, fail_at, how = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    # Ctrl-C as at a terminal, even when the test runner was started with SIGINT ignored (in the background)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     commits = 0
     real_run_sql = store.run_sql
 
