@@ -5,7 +5,8 @@
   frequent first. The audit reads a domain's theme from them with an offline keyword method;
   keeping 24 words per fetch instead of the text keeps the index small.
 - :func:`mailto_addresses` — addresses of ``mailto:`` links, found in the raw body by a bytes
-  regex run only where an "@" follows a "mailto:" (the removal-request helper lists them as contacts of the linking site).
+  regex run only where an "@" follows a "mailto:" (the removal-request helper lists them as
+  contacts of the linking site).
 
 Both bound their work: the first 32 K characters of main text, at most 20 addresses.
 """
