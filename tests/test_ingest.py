@@ -327,3 +327,36 @@ def test_collector_runs_once_per_batch_while_ingesting_and_is_back_on_afterwards
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_batches_stay_in_the_log_until_the_ingest_ends_and_the_callers_threshold_is_back(db_path, monkeypatch):
+    """While ingesting, a commit does not fold the write-ahead log into the file (each such
+    checkpoint rewrites the tables' partly filled row groups, dearer the bigger the table): with a
+    1 KB threshold set by the caller, the log still grows batch after batch; afterwards the
+    caller's threshold is back and the data reads the same as an ingest without the setting."""
+    from linkatlas.index import store
+
+    wal = db_path.parent / (db_path.name + ".wal")
+    sizes, thresholds = [], []
+    real = store.Index.write_batch
+
+    def write_batch(self, fetches, links):
+        result = real(self, fetches, links)
+        if fetches.num_rows:  # (an empty batch at the end of a file writes nothing)
+            sizes.append(wal.stat().st_size if wal.exists() else 0)
+            thresholds.append(self.sql("SELECT current_setting('checkpoint_threshold')")[0][0])
+        return result
+
+    monkeypatch.setattr(store.Index, "write_batch", write_batch)
+    with open_index(db_path) as index:
+        index.sql("SET checkpoint_threshold = '1KB'")
+        caller = index.sql("SELECT current_setting('checkpoint_threshold')")[0][0]
+        ingest(index, [WARC_DATA / "warcfile.warc.gz"], batch_pages=2)
+        assert index.sql("SELECT current_setting('checkpoint_threshold')")[0][0] == caller
+    assert len(sizes) >= 4 and caller not in thresholds
+    assert all(later > earlier for earlier, later in zip(sizes, sizes[1:])), sizes  # never folded in between
+    monkeypatch.setattr(store.Index, "write_batch", real)
+    clean = db_path.parent / "clean.duckdb"
+    with open_index(clean) as index:
+        ingest(index, [WARC_DATA / "warcfile.warc.gz"], batch_pages=2)
+    assert content(db_path) == content(clean)

@@ -453,7 +453,8 @@ def ingest(
         summary.records = stats.counters["records"]
         summary.skipped = stats.counters["skipped"]
 
-    with recorded_run(index, run_id, stats, summary, bar, started, ingest_counts), _collector_at_batches():
+    with recorded_run(index, run_id, stats, summary, bar, started, ingest_counts), _collector_at_batches(), \
+            index.bulk_writes():
         for path in files:
             summary.files += 1
             try:

@@ -7,8 +7,10 @@ A crash or Ctrl-C loses at most the batch in flight; re-running the same input c
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from linkatlas.index.schema import migrate
 
 __all__ = ["Index", "open_index", "default_db_path", "run_sql", "FETCH_SCHEMA", "LINK_SCHEMA"]
 
+BULK_CHECKPOINT = "256MB"  # write-ahead log folded into the file once this big during bulk writes (see Index.bulk_writes)
 FETCH_SCHEMA = pa.schema(
     [
         ("fetch_id", pa.int64()),
@@ -129,6 +132,23 @@ class Index:
 
     def sql(self, sql: str, params=None) -> list[tuple]:
         return run_sql(self.con, sql, params)
+
+    @contextlib.contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Checkpoint (fold the write-ahead log into the file) once per ``BULK_CHECKPOINT`` of log
+        instead of DuckDB's 16 MB while appending many batches: each checkpoint rewrites the
+        table's partly filled row groups, so frequent ones cost more and more as the table grows
+        (on a 226 MB crawl: 4.3 s of commits against 1.0 s). Every batch is still committed to the
+        log, so a crash loses nothing committed; memory stays bounded by the log size."""
+        if self.read_only:
+            yield
+            return
+        before = run_sql(self.con, "SELECT current_setting('checkpoint_threshold')")[0][0]
+        run_sql(self.con, f"SET checkpoint_threshold = '{BULK_CHECKPOINT}'")
+        try:
+            yield
+        finally:
+            run_sql(self.con, f"SET checkpoint_threshold = '{before}'")
 
     def rows(self, sql: str, params=None) -> list[dict]:
         """Query results as dicts (column name → value)."""
