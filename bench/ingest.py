@@ -65,6 +65,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from linkatlas.extract.html import _BOILERPLATE_NAMES, _NOT_MAIN_TEXT  # the baseline drops the same containers
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT.parent / "shared" / "data" / "article-extraction-benchmark-html"
 
@@ -155,15 +157,11 @@ def _baseline_hidden(tag) -> bool:
     return False
 
 
-_BOILERPLATE = {  # the class/id names whose containers linkatlas also drops from the main text
-    "header", "masthead", "footer", "colophon", "sidebar", "secondary", "widget", "comments", "comment",
-    "menu", "nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "site-header", "site-footer",
-}
-_NOT_MAIN_TEXT = ["script", "style", "noscript", "template", "svg", "iframe", "select", "form",
-                  "nav", "header", "footer", "aside"]
+_BOILERPLATE = frozenset(_BOILERPLATE_NAMES)
 
 
 def _is_boilerplate(tag) -> bool:
+    """A container linkatlas drops from the main text by its class or id (the same names)."""
     return bool(_BOILERPLATE.intersection(tag.get("class") or ())) or tag.get("id") in _BOILERPLATE
 
 
