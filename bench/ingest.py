@@ -65,7 +65,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from linkatlas.extract.html import _BOILERPLATE_NAMES, _NOT_MAIN_TEXT  # the baseline drops the same containers
+from linkatlas.extract.html import _BOILERPLATE_NAMES, _NOT_MAIN_TEXT, refresh_href  # the baseline's same rules
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT.parent / "shared" / "data" / "article-extraction-benchmark-html"
@@ -204,7 +204,6 @@ def run_baseline(folder: str) -> dict:
     google_tag = re.compile(rb"G-[A-Z0-9]{6,12}")
     mailto = re.compile(rb"mailto:([^\s\"'<>?]{1,64}@[^\s\"'<>?]+)", re.IGNORECASE)
     charset = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
-    refresh_url = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s>][^'\"]*)", re.IGNORECASE)
     term = re.compile(r"[^\W\d_]{3,}")
     word = re.compile(r"\w+")
     extras = _Clock()  # URL normalization, registrable domains, lang, canonical, refresh, mailto, boilerplate, simhash, terms
@@ -254,9 +253,8 @@ def run_baseline(folder: str) -> dict:
                     canonical = target_of(base_url, canonical["href"]) if canonical else None
                     lang = soup.html.get("lang") if soup.html else None
                     refresh = [
-                        match.group(1) for meta in soup.find_all("meta", attrs={"http-equiv": True, "content": True})
-                        if meta["http-equiv"].strip().lower() == "refresh"
-                        and (match := refresh_url.search(meta["content"]))
+                        href for meta in soup.find_all("meta", attrs={"http-equiv": True, "content": True})
+                        if meta["http-equiv"].strip().lower() == "refresh" and (href := refresh_href(meta["content"]))
                     ]
                     for href in refresh:
                         target = target_of(base_url, href)
